@@ -16,6 +16,7 @@
 
 #include "vcamera/cameraif.h"
 #include "vcamera/common/result.h"
+#include "vcamera/proto/types.h"
 
 namespace vcam::proto {
 
@@ -43,29 +44,12 @@ enum class EventType : std::uint8_t {
   CtrlChange = XENCAMERA_EVT_CTRL_CHANGE,
 };
 
-enum class ControlType : std::uint8_t {
-  Brightness = XENCAMERA_CTRL_BRIGHTNESS,
-  Contrast = XENCAMERA_CTRL_CONTRAST,
-  Saturation = XENCAMERA_CTRL_SATURATION,
-  Hue = XENCAMERA_CTRL_HUE,
-};
-
 /// The operation for a wire code, or nullopt for a code cameraif v1 does not define.
 [[nodiscard]] std::optional<Operation> toOperation(std::uint8_t code);
 /// "CONFIG_SET" ... "STREAM_STOP"; "unknown operation 0x42" style text for other codes.
 [[nodiscard]] std::string_view operationName(Operation op);
 [[nodiscard]] std::string operationName(std::uint8_t code);
 [[nodiscard]] std::string_view eventName(EventType type);
-/// "brightness", "contrast", "saturation", "hue" (the XenStore spelling).
-[[nodiscard]] std::string_view controlName(ControlType type);
-[[nodiscard]] std::optional<ControlType> toControlType(std::uint8_t code);
-
-/// numerator/denominator, e.g. a frame rate of 30000/1001 frames per second.
-struct Fraction {
-  std::uint32_t numerator = 0;
-  std::uint32_t denominator = 1;
-  friend bool operator==(const Fraction&, const Fraction&) = default;
-};
 
 // ---- request payloads --------------------------------------------------------------------
 
