@@ -2,6 +2,8 @@
 // FOURCC text <-> code conversion following cameraif's rules.
 #include "vcamera/common/fourcc_code.h"
 
+#include "vcamera/common/quote.h"
+
 #include <array>
 #include <cstdio>
 
@@ -9,21 +11,6 @@ namespace vcam {
 namespace {
 
 constexpr bool inFourccRange(unsigned char c) { return c >= 0x20 && c <= 0x7f; }
-
-std::string quoted(std::string_view text) {
-  std::string out = "'";
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      std::array<char, 5> hex{};
-      std::snprintf(hex.data(), hex.size(), "\\x%02x", c);
-      out += hex.data();
-    }
-  }
-  return out + "'";
-}
 
 }  // namespace
 
@@ -39,13 +26,13 @@ Result<std::uint32_t> parseFourcc(std::string_view text) {
     return makeError(EINVAL, "FOURCC '-BE' has no characters before the big-endian suffix");
   }
   if (text.size() > 4) {
-    return makeError(EINVAL, "FOURCC " + quoted(original) + " has more than four characters");
+    return makeError(EINVAL, "FOURCC " + quoteUntrusted(original) + " has more than four characters");
   }
   std::array<char, 4> chars{' ', ' ', ' ', ' '};
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (!inFourccRange(c)) {
-      return makeError(EINVAL, "FOURCC " + quoted(original) +
+      return makeError(EINVAL, "FOURCC " + quoteUntrusted(original) +
                                    " has a character outside 0x20..0x7f");
     }
     chars[i] = text[i];
@@ -53,7 +40,7 @@ Result<std::uint32_t> parseFourcc(std::string_view text) {
   // A space may only pad the end: 'Y16 ' is written "Y16"; "Y 16" or " Y16" are not FOURCCs.
   const auto firstSpace = text.find(' ');
   if (firstSpace != std::string_view::npos) {
-    return makeError(EINVAL, "FOURCC " + quoted(original) +
+    return makeError(EINVAL, "FOURCC " + quoteUntrusted(original) +
                                  " has a space; trailing spaces are trimmed, others not allowed");
   }
   return makeFourcc(chars[0], chars[1], chars[2], chars[3], bigEndian);

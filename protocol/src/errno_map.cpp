@@ -21,6 +21,16 @@ constexpr ErrnoPair kErrnos[] = {
 #undef XEN_ERRNO
 };
 
+constexpr int xenValueOf(int host) {
+  for (const auto& e : kErrnos) {
+    if (e.host == host) return e.xen;
+  }
+  return -1;
+}
+// Where an errno has no Xen name, the guest gets EIO, which Xen always defines.
+constexpr int kXenEio = xenValueOf(EIO);
+static_assert(kXenEio > 0, "xen/errno.h defines EIO");
+
 const ErrnoPair* byHost(int errnoValue) {
   for (const auto& e : kErrnos) {
     if (e.host == errnoValue) return &e;
@@ -41,7 +51,7 @@ std::int32_t toWireStatus(int errnoValue) {
   if (errnoValue == 0) return 0;
   if (errnoValue < 0) errnoValue = -errnoValue;  // tolerate -errno from kernel-style callers
   const ErrnoPair* pair = byHost(errnoValue);
-  return -(pair != nullptr ? pair->xen : byHost(EIO)->xen);
+  return -(pair != nullptr ? pair->xen : kXenEio);
 }
 
 int fromWireStatus(std::int32_t status) {

@@ -10,6 +10,7 @@
 
 #include "vcamera/common/checked.h"
 #include "vcamera/common/fourcc_code.h"
+#include "vcamera/common/quote.h"
 
 namespace vcam::proto {
 namespace {
@@ -18,30 +19,10 @@ constexpr char kListSeparator = XENCAMERA_LIST_SEPARATOR[0];
 constexpr char kResolutionSeparator = XENCAMERA_RESOLUTION_SEPARATOR[0];
 constexpr char kFractionSeparator = XENCAMERA_FRACTION_SEPARATOR[0];
 constexpr std::uint32_t kU32Max = std::numeric_limits<std::uint32_t>::max();
-// Hostile values can be 4 KiB of anything: messages show a bounded, escaped excerpt.
-constexpr std::size_t kQuoteLimit = 64;
 
 // Exact comparisons of fractions whose cross products need 96 bits.
 __extension__ using U128 = unsigned __int128;
 
-
-std::string quoted(std::string_view text) {
-  std::string out = "'";
-  const std::size_t shown = std::min(text.size(), kQuoteLimit);
-  for (std::size_t i = 0; i < shown; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      std::array<char, 5> hex{};
-      std::snprintf(hex.data(), hex.size(), "\\x%02x", c);
-      out += hex.data();
-    }
-  }
-  out += "'";
-  if (shown < text.size()) out += " (" + std::to_string(text.size()) + " bytes, truncated)";
-  return out;
-}
 
 Error prefixed(std::string_view prefix, const Error& error) {
   return makeError(error.code, std::string(prefix) + ": " + error.message);
@@ -56,10 +37,10 @@ bool allDigits(std::string_view text) { return std::all_of(text.begin(), text.en
 Result<std::uint64_t> parseUnsigned(std::string_view text, std::uint64_t max) {
   if (text.empty()) return makeError(EINVAL, "is empty");
   if (!allDigits(text)) {
-    return makeError(EINVAL, quoted(text) + " is not a decimal number (digits 0-9 only)");
+    return makeError(EINVAL, quoteUntrusted(text) + " is not a decimal number (digits 0-9 only)");
   }
   if (text.size() > 1 && text[0] == '0') {
-    return makeError(EINVAL, quoted(text) + " has a leading zero (canonical decimal only)");
+    return makeError(EINVAL, quoteUntrusted(text) + " has a leading zero (canonical decimal only)");
   }
   std::uint64_t value = 0;
   for (char c : text) {
@@ -67,7 +48,7 @@ Result<std::uint64_t> parseUnsigned(std::string_view text, std::uint64_t max) {
     const auto next =
         step ? checkedAdd<std::uint64_t>(*step, static_cast<std::uint64_t>(c - '0')) : std::nullopt;
     if (!next || *next > max) {
-      return makeError(ERANGE, quoted(text) + " is larger than " + std::to_string(max));
+      return makeError(ERANGE, quoteUntrusted(text) + " is larger than " + std::to_string(max));
     }
     value = *next;
   }
@@ -77,7 +58,7 @@ Result<std::uint64_t> parseUnsigned(std::string_view text, std::uint64_t max) {
 // A u32 in 1..UINT32_MAX for `what` (e.g. "width") inside `node` `whole`.
 Result<std::uint32_t> parsePositiveU32(std::string_view text, std::string_view node,
                                        std::string_view whole, std::string_view what) {
-  const std::string context = std::string(node) + " " + quoted(whole) + ": " + std::string(what);
+  const std::string context = std::string(node) + " " + quoteUntrusted(whole) + ": " + std::string(what);
   auto value = parseUnsigned(text, kU32Max);
   if (!value) return prefixed(context, value.error());
   if (*value == 0) return makeError(EINVAL, context + " must not be 0");
@@ -97,7 +78,7 @@ Result<std::vector<std::string_view>> splitList(std::string_view text, std::stri
   const auto count =
       static_cast<std::size_t>(std::count(text.begin(), text.end(), kListSeparator)) + 1;
   if (count > maxCount) {
-    return makeError(E2BIG, std::string(node) + " " + quoted(text) + " has " +
+    return makeError(E2BIG, std::string(node) + " " + quoteUntrusted(text) + " has " +
                                 std::to_string(count) + " entries, at most " +
                                 std::to_string(maxCount) + " allowed");
   }
@@ -105,7 +86,7 @@ Result<std::vector<std::string_view>> splitList(std::string_view text, std::stri
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t end = std::min(text.find(kListSeparator, start), text.size());
     if (end == start) {
-      return makeError(EINVAL, std::string(node) + " " + quoted(text) + " has an empty entry " +
+      return makeError(EINVAL, std::string(node) + " " + quoteUntrusted(text) + " has an empty entry " +
                                    std::to_string(i + 1) + " (leading, trailing or double comma)");
     }
     items.push_back(text.substr(start, end - start));
@@ -141,11 +122,11 @@ Result<std::uint32_t> parseFourccNode(std::string_view name) {
     const std::string why = isCameraifForbidden(c)
                                 ? "cameraif forbids it in XenStore names"
                                 : "XenStore node names allow only letters, digits and -_@";
-    return makeError(EINVAL, "FOURCC node name " + quoted(name) + " has the character " +
-                                 quoted(std::string_view(&c, 1)) + ": " + why);
+    return makeError(EINVAL, "FOURCC node name " + quoteUntrusted(name) + " has the character " +
+                                 quoteUntrusted(std::string_view(&c, 1)) + ": " + why);
   }
   auto code = parseFourcc(name);
-  if (!code) return prefixed("FOURCC node name " + quoted(name), code.error());
+  if (!code) return prefixed("FOURCC node name " + quoteUntrusted(name), code.error());
   return *code;
 }
 
@@ -159,7 +140,7 @@ Result<std::string> formatFourccNode(std::uint32_t fourcc) {
   }
   if (*back != fourcc) {
     return makeError(EINVAL, "FOURCC " + describeFourcc(fourcc) + " would be written " +
-                                 quoted(*text) + ", which reads back as " + describeFourcc(*back));
+                                 quoteUntrusted(*text) + ", which reads back as " + describeFourcc(*back));
   }
   return std::move(text).value();
 }
@@ -169,7 +150,7 @@ Result<std::string> formatFourccNode(std::uint32_t fourcc) {
 Result<Resolution> parseResolution(std::string_view text) {
   const auto sep = text.find(kResolutionSeparator);
   if (sep == std::string_view::npos) {
-    return makeError(EINVAL, "resolution " + quoted(text) + " is not <width>x<height>");
+    return makeError(EINVAL, "resolution " + quoteUntrusted(text) + " is not <width>x<height>");
   }
   auto width = parsePositiveU32(text.substr(0, sep), "resolution", text, "width");
   if (!width) return width.error();
@@ -190,7 +171,7 @@ Result<std::string> formatResolution(Resolution resolution) {
 Result<FrameRate> parseFrameRate(std::string_view text) {
   const auto sep = text.find(kFractionSeparator);
   if (sep == std::string_view::npos) {
-    return makeError(EINVAL, "frame rate " + quoted(text) + " is not <numerator>/<denominator>");
+    return makeError(EINVAL, "frame rate " + quoteUntrusted(text) + " is not <numerator>/<denominator>");
   }
   auto num = parsePositiveU32(text.substr(0, sep), "frame rate", text, "numerator");
   if (!num) return num.error();
@@ -267,7 +248,7 @@ Result<ControlType> parseControlName(std::string_view name) {
     const auto type = static_cast<ControlType>(code);
     if (controlName(type) == name) return type;
   }
-  return makeError(EINVAL, "unknown control " + quoted(name) +
+  return makeError(EINVAL, "unknown control " + quoteUntrusted(name) +
                                " (known: brightness, contrast, saturation, hue)");
 }
 
@@ -279,7 +260,7 @@ Result<std::vector<ControlType>> parseControls(std::string_view text) {
     auto control = parseControlName(item);
     if (!control) return prefixed("controls", control.error());
     if (std::find(controls.begin(), controls.end(), *control) != controls.end()) {
-      return makeError(EINVAL, "controls " + quoted(text) + " lists " + quoted(item) + " twice");
+      return makeError(EINVAL, "controls " + quoteUntrusted(text) + " lists " + quoteUntrusted(item) + " twice");
     }
     controls.push_back(*control);
   }
@@ -324,17 +305,17 @@ std::string formatBeAlloc(bool beAlloc) { return beAlloc ? "1" : "0"; }
 Result<std::string> parseUniqueId(std::string_view text) {
   if (text.empty()) return makeError(EINVAL, "unique-id is empty");
   if (text.size() > kMaxUniqueIdLength) {
-    return makeError(E2BIG, "unique-id " + quoted(text) + " is longer than " +
+    return makeError(E2BIG, "unique-id " + quoteUntrusted(text) + " is longer than " +
                                 std::to_string(kMaxUniqueIdLength) + " bytes");
   }
   for (char c : text) {
     if (c < 0x20 || c > 0x7e) {
       return makeError(
-          EINVAL, "unique-id " + quoted(text) + " has a character that is not printable ASCII");
+          EINVAL, "unique-id " + quoteUntrusted(text) + " has a character that is not printable ASCII");
     }
   }
   if (text.front() == ' ' || text.back() == ' ') {
-    return makeError(EINVAL, "unique-id " + quoted(text) + " has a leading or trailing space");
+    return makeError(EINVAL, "unique-id " + quoteUntrusted(text) + " has a leading or trailing space");
   }
   return std::string(text);
 }
@@ -364,14 +345,14 @@ namespace {
 Status checkVersionToken(std::string_view token) {
   if (token.empty()) return makeError(EINVAL, "a version is empty");
   if (token.size() > kMaxVersionLength) {
-    return makeError(EINVAL, "version " + quoted(token) + " is longer than " +
+    return makeError(EINVAL, "version " + quoteUntrusted(token) + " is longer than " +
                                  std::to_string(kMaxVersionLength) + " characters");
   }
   if (!std::all_of(token.begin(), token.end(), isAlnum)) {
-    return makeError(EINVAL, "version " + quoted(token) + " may only have letters and digits");
+    return makeError(EINVAL, "version " + quoteUntrusted(token) + " may only have letters and digits");
   }
   if (allDigits(token) && token.size() > 1 && token[0] == '0') {
-    return makeError(EINVAL, "version " + quoted(token) + " has a leading zero");
+    return makeError(EINVAL, "version " + quoteUntrusted(token) + " has a leading zero");
   }
   return {};
 }
@@ -391,7 +372,7 @@ Result<std::vector<std::string>> parseVersions(std::string_view text) {
   for (auto item : *items) {
     if (auto ok = checkVersionToken(item); !ok) return prefixed("versions", ok.error());
     if (std::find(versions.begin(), versions.end(), item) != versions.end()) {
-      return makeError(EINVAL, "versions " + quoted(text) + " lists " + quoted(item) + " twice");
+      return makeError(EINVAL, "versions " + quoteUntrusted(text) + " lists " + quoteUntrusted(item) + " twice");
     }
     versions.emplace_back(item);
   }
@@ -436,8 +417,8 @@ Result<std::string> chooseVersion(std::string_view backendVersions,
   if (!best) {
     std::vector<std::string> ours(supported.begin(), supported.end());
     return makeError(EPROTONOSUPPORT, "no common protocol version: backend offers " +
-                                          quoted(backendVersions) + ", frontend supports " +
-                                          quoted(joinList(ours)));
+                                          quoteUntrusted(backendVersions) + ", frontend supports " +
+                                          quoteUntrusted(joinList(ours)));
   }
   return std::string(*best);
 }
@@ -449,9 +430,9 @@ Result<std::string> acceptFrontendVersion(std::optional<std::string_view> versio
   }
   if (std::find(offered.begin(), offered.end(), *version) == offered.end()) {
     std::vector<std::string> ours(offered.begin(), offered.end());
-    return makeError(EPROTONOSUPPORT, "frontend version " + quoted(*version) +
+    return makeError(EPROTONOSUPPORT, "frontend version " + quoteUntrusted(*version) +
                                           " was not offered (backend offers " +
-                                          quoted(joinList(ours)) + ")");
+                                          quoteUntrusted(joinList(ours)) + ")");
   }
   return std::string(*version);
 }
