@@ -27,7 +27,8 @@ std::optional<Operation> toOperation(std::uint8_t code) {
 }
 
 std::string_view operationName(Operation op) {
-  return kOperationNames[static_cast<std::size_t>(op)];
+  const auto index = static_cast<std::size_t>(op);
+  return index < kOperationNames.size() ? kOperationNames[index] : "invalid operation";
 }
 
 std::string operationName(std::uint8_t code) {
@@ -42,7 +43,9 @@ std::string_view eventName(EventType type) {
 }
 
 std::string_view controlName(ControlType type) {
-  return kControlNames[static_cast<std::size_t>(type)];
+  // Total, because an enum can hold any byte cast into it.
+  const auto index = static_cast<std::size_t>(type);
+  return index < kControlNames.size() ? kControlNames[index] : "invalid control";
 }
 
 std::optional<ControlType> toControlType(std::uint8_t code) {

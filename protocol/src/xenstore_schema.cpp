@@ -270,11 +270,11 @@ Result<std::vector<ControlType>> parseControls(std::string_view text) {
 Result<std::string> formatControls(std::span<const ControlType> controls) {
   std::vector<std::string> items;
   for (std::size_t i = 0; i < controls.size(); ++i) {
-    const std::string_view name = controlName(controls[i]);
     if (!toControlType(static_cast<std::uint8_t>(controls[i])).has_value()) {
       return makeError(EINVAL, "controls: invalid control type " +
                                    std::to_string(static_cast<unsigned>(controls[i])));
     }
+    const std::string_view name = controlName(controls[i]);
     if (std::find(controls.begin(), controls.begin() + static_cast<std::ptrdiff_t>(i),
                   controls[i]) != controls.begin() + static_cast<std::ptrdiff_t>(i)) {
       return makeError(EINVAL, "controls: " + std::string(name) + " listed twice");

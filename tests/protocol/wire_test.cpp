@@ -315,5 +315,10 @@ TEST(WireNames, ControlsHaveTheirXenStoreNames) {
   EXPECT_EQ(controlName(ControlType::Hue), "hue");
 }
 
+TEST(WireNames, NamesOfOutOfRangeEnumValuesAreSafe) {
+  EXPECT_EQ(controlName(static_cast<ControlType>(7)), "invalid control");
+  EXPECT_EQ(operationName(static_cast<Operation>(200)), "invalid operation");
+}
+
 }  // namespace
 }  // namespace vcam::proto
