@@ -78,6 +78,10 @@ std::string describeFourcc(std::uint32_t code) {
     return "'" + text + "'" +
            ((code & kFourccBigEndianFlag) != 0 ? std::string(kFourccBigEndianSuffix) : "");
   }
+  return fourccHex(code);
+}
+
+std::string fourccHex(std::uint32_t code) {
   std::array<char, 11> hex{};
   std::snprintf(hex.data(), hex.size(), "0x%08x", code);
   return hex.data();

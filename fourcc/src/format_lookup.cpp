@@ -85,7 +85,7 @@ Error unknownFormat(std::string_view text, std::string why = {}) {
 Error codeNotFound(std::string_view text, std::uint32_t code, CodeSpace space) {
   const bool v4l2 = space == CodeSpace::kV4l2;
   std::string why = std::string("no ") + (v4l2 ? "V4L2" : "DRM") + " format has code " +
-                    describeFourcc(code) + " (" + hexCode(code) + ")";
+                    describeFourcc(code) + " (" + fourccHex(code) + ")";
   if (v4l2) {
     const auto& drm = fromDrm(code);
     const auto drmName = drmFormatName(code);
@@ -218,12 +218,6 @@ std::string_view drmFormatName(std::uint32_t code) {
     if (d.code == code) return d.name;
   }
   return {};
-}
-
-std::string hexCode(std::uint32_t code) {
-  std::array<char, 11> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), "0x%08x", code);
-  return buffer.data();
 }
 
 std::string_view toString(Encoding encoding) {

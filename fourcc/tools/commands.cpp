@@ -26,9 +26,9 @@ int fail(const std::string& message) {
   return 1;
 }
 
-Json codeOrNull(std::uint32_t code) { return code == 0 ? Json(nullptr) : Json(hexCode(code)); }
+Json codeOrNull(std::uint32_t code) { return code == 0 ? Json(nullptr) : Json(fourccHex(code)); }
 
-std::string quoted(std::uint32_t code) { return code == 0 ? "none" : describeFourcc(code); }
+std::string fourccOrNone(std::uint32_t code) { return code == 0 ? "none" : describeFourcc(code); }
 
 Json infoJson(const FormatInfo& f) {
   Json bits = Json::array();
@@ -39,7 +39,7 @@ Json infoJson(const FormatInfo& f) {
   }
   Json j;
   j["name"] = f.name;
-  j["v4l2"] = hexCode(f.v4l2);
+  j["v4l2"] = fourccHex(f.v4l2);
   j["drm"] = codeOrNull(f.drm);
   j["v4l2_fourcc"] = fourccToString(f.v4l2).value();
   j["drm_fourcc"] = f.hasDrm() ? Json(describeFourcc(f.drm)) : Json(nullptr);
@@ -99,7 +99,7 @@ Status savePng(const FormatInfo& f, Size size, const std::vector<std::uint8_t>& 
 
 void printLayoutText(const FormatInfo& f, const Layout& l) {
   std::cout << f.name << " " << l.size.width << "x" << l.size.height << ": V4L2 "
-            << quoted(f.v4l2) << ", DRM " << quoted(f.drm) << ", " << l.numMemPlanes
+            << fourccOrNone(f.v4l2) << ", DRM " << fourccOrNone(f.drm) << ", " << l.numMemPlanes
             << " memory plane(s), " << l.numColorPlanes << " colour plane(s)";
   if (l.strideAlign != 1) std::cout << ", strides aligned to " << l.strideAlign;
   std::cout << "\n";
@@ -129,7 +129,7 @@ int listFormats(bool json) {
               "PLANES (mem/colour)");
   for (const auto& f : allFormats()) {
     std::printf("%-10s %-8s %-10s %-20s %-10s %u/%u\n", std::string(f.name).c_str(),
-                quoted(f.v4l2).c_str(), quoted(f.drm).c_str(),
+                fourccOrNone(f.v4l2).c_str(), fourccOrNone(f.drm).c_str(),
                 f.hasDrm() ? std::string(f.drmName).c_str() : "-",
                 std::string(toString(f.encoding)).c_str(), f.memPlanes, f.colorPlanes);
   }
@@ -145,11 +145,11 @@ int showInfo(const std::string& text, bool json) {
     return 0;
   }
   std::cout << info.name << ": " << info.description << "\n"
-            << "  V4L2:        V4L2_PIX_FMT_" << info.name << " " << quoted(info.v4l2) << " "
-            << hexCode(info.v4l2) << "\n"
+            << "  V4L2:        V4L2_PIX_FMT_" << info.name << " " << fourccOrNone(info.v4l2) << " "
+            << fourccHex(info.v4l2) << "\n"
             << "  DRM:         "
             << (info.hasDrm() ? "DRM_FORMAT_" + std::string(info.drmName) + " " +
-                                    quoted(info.drm) + " " + hexCode(info.drm)
+                                    fourccOrNone(info.drm) + " " + fourccHex(info.drm)
                               : std::string("no equivalent"))
             << "\n"
             << "  encoding:    " << toString(info.encoding) << "\n"
@@ -181,7 +181,7 @@ int toDrm(const std::string& text) {
     return fail(std::string(info.name) + " has no DRM equivalent" + note);
   }
   std::cout << "DRM_FORMAT_" << info.drmName << " " << describeFourcc(info.drm) << " "
-            << hexCode(info.drm) << "\n";
+            << fourccHex(info.drm) << "\n";
   return 0;
 }
 
@@ -190,7 +190,7 @@ int toV4l2(const std::string& text) {
   if (!f) return fail(f.error().message);
   const FormatInfo& info = **f;
   std::cout << "V4L2_PIX_FMT_" << info.name << " " << describeFourcc(info.v4l2) << " "
-            << hexCode(info.v4l2) << "\n";
+            << fourccHex(info.v4l2) << "\n";
   return 0;
 }
 
@@ -214,7 +214,7 @@ int showLayout(const std::string& text, const std::string& sizeText, std::uint32
   }
   Json j;
   j["name"] = info.name;
-  j["v4l2"] = hexCode(info.v4l2);
+  j["v4l2"] = fourccHex(info.v4l2);
   j["drm"] = codeOrNull(info.drm);
   j["mem_planes"] = info.memPlanes;
   j["color_planes"] = info.colorPlanes;

@@ -52,6 +52,8 @@ TEST(FourccCode, RejectsCharactersOutsidePrintableAscii) {
   EXPECT_FALSE(fourccToString(makeFourcc('A', ' ', 'B', 'C')).ok()) << "interior space";
 }
 
+TEST(FourccCode, HexCodeIsZeroPadded) { EXPECT_EQ(fourccHex(0x1234), "0x00001234"); }
+
 TEST(FourccCode, DescribeNeverFails) {
   EXPECT_EQ(describeFourcc(V4L2_PIX_FMT_NV12), "'NV12'");
   EXPECT_EQ(describeFourcc(0), "0x00000000");

@@ -92,8 +92,6 @@ TEST(FormatLookup, CloseMatchesAreOrderedByDistance) {
   EXPECT_TRUE(closeMatches("completely-unrelated-text").empty());
 }
 
-TEST(FormatLookup, HexCodeIsZeroPadded) { EXPECT_EQ(hexCode(0x1234), "0x00001234"); }
-
 TEST(FormatInfoTest, AverageBitsPerPixelCountsSubsampledPlanes) {
   EXPECT_DOUBLE_EQ(fromName("NV12").averageBitsPerPixel(), 12.0);
   EXPECT_DOUBLE_EQ(fromName("YUV422P").averageBitsPerPixel(), 16.0);

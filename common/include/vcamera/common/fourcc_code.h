@@ -31,6 +31,9 @@ inline constexpr std::string_view kFourccBigEndianSuffix = "-BE";
 /// before another character, or an all-space code: those cannot be written as text.
 [[nodiscard]] Result<std::string> fourccToString(std::uint32_t code);
 
+/// "0x3231564e": a code as eight hex digits, whatever its characters.
+[[nodiscard]] std::string fourccHex(std::uint32_t code);
+
 /// For logs and messages; never fails: "'NV12'" when printable, "0x3231564e" otherwise.
 [[nodiscard]] std::string describeFourcc(std::uint32_t code);
 

@@ -96,8 +96,6 @@ enum class CodeSpace : std::uint8_t { kV4l2, kDrm };
 /// empty when unknown. For messages about codes that mean different things in V4L2 and DRM.
 [[nodiscard]] std::string_view drmFormatName(std::uint32_t code);
 
-/// "0x3231564e".
-[[nodiscard]] std::string hexCode(std::uint32_t code);
 
 [[nodiscard]] std::string_view toString(Encoding encoding);
 [[nodiscard]] std::string_view toString(Endianness endianness);
