@@ -4,8 +4,8 @@
 #include <benchmark/benchmark.h>
 #include <libyuv.h>
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 #include "vcamera/fourcc/convert.h"

@@ -26,14 +26,15 @@ Result<std::uint32_t> parseFourcc(std::string_view text) {
     return makeError(EINVAL, "FOURCC '-BE' has no characters before the big-endian suffix");
   }
   if (text.size() > 4) {
-    return makeError(EINVAL, "FOURCC " + quoteUntrusted(original) + " has more than four characters");
+    return makeError(EINVAL,
+                     "FOURCC " + quoteUntrusted(original) + " has more than four characters");
   }
   std::array<char, 4> chars{' ', ' ', ' ', ' '};
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (!inFourccRange(c)) {
-      return makeError(EINVAL, "FOURCC " + quoteUntrusted(original) +
-                                   " has a character outside 0x20..0x7f");
+      return makeError(
+          EINVAL, "FOURCC " + quoteUntrusted(original) + " has a character outside 0x20..0x7f");
     }
     chars[i] = text[i];
   }

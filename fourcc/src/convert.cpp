@@ -38,7 +38,8 @@ Result<BasicFrame<Byte>> split(const FormatInfo& f, const Layout& layout, std::s
   frame.layout = layout;
   std::size_t offset = 0;
   for (std::size_t m = 0; m < layout.numMemPlanes; ++m) {
-    const std::size_t size = std::min<std::size_t>(layout.memPlanes[m].sizeImage, bytes.size() - offset);
+    const std::size_t size =
+        std::min<std::size_t>(layout.memPlanes[m].sizeImage, bytes.size() - offset);
     frame.memPlanes[m] = bytes.subspan(offset, size);
     offset += size;
   }
@@ -54,8 +55,8 @@ Status validate(const BasicFrame<Byte>& frame) {
     return makeError(EINVAL, "frame layout does not match its format");
   }
   if (l.size.width > kMaxDimension || l.size.height > kMaxDimension) {
-    return makeError(EINVAL, describe(f, l.size) + ": larger than " +
-                                 std::to_string(kMaxDimension) + " pixels");
+    return makeError(
+        EINVAL, describe(f, l.size) + ": larger than " + std::to_string(kMaxDimension) + " pixels");
   }
   if (f.isCompressed()) {
     if (frame.memPlanes[0].empty()) return makeError(EINVAL, std::string(f.name) + ": no data");
@@ -71,8 +72,7 @@ Status validate(const BasicFrame<Byte>& frame) {
   }
   // Linux sizes packed 4:2:2 lines as width * 2 bytes, which cannot hold an odd width's
   // last Y/Cb/Y/Cr group; libyuv would read past the line.
-  if (f.colorPlanes == 1 && f.hsub == 2 &&
-      l.colorPlanes[0].stride < (l.size.width + 1) / 2 * 4) {
+  if (f.colorPlanes == 1 && f.hsub == 2 && l.colorPlanes[0].stride < (l.size.width + 1) / 2 * 4) {
     return makeError(EINVAL, describe(f, l.size) + ": lines of " +
                                  std::to_string(l.colorPlanes[0].stride) +
                                  " bytes cannot hold the last pixel pair; use an even width");

@@ -20,8 +20,8 @@ constexpr std::string_view kDrmPrefix = "DRM_FORMAT_";
 char upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return upper(x) == upper(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return upper(x) == upper(y); });
 }
 
 bool startsWithIgnoreCase(std::string_view text, std::string_view prefix) {
@@ -197,8 +197,8 @@ std::vector<std::string> closeMatches(std::string_view text, std::size_t limit) 
     const auto d = editDistance(text, candidate);
     if (d > threshold) return;
     const std::string name = upperCopy(candidate);
-    const bool seen = std::any_of(scored.begin(), scored.end(),
-                                  [&](const auto& s) { return s.second == name; });
+    const bool seen =
+        std::any_of(scored.begin(), scored.end(), [&](const auto& s) { return s.second == name; });
     if (!seen) scored.emplace_back(d, name);
   };
   for (const auto& f : allFormats()) {
@@ -222,28 +222,38 @@ std::string_view drmFormatName(std::uint32_t code) {
 
 std::string_view toString(Encoding encoding) {
   switch (encoding) {
-    case Encoding::kRgb: return "rgb";
-    case Encoding::kYuv: return "yuv";
-    case Encoding::kBayer: return "bayer";
-    case Encoding::kCompressed: return "compressed";
+    case Encoding::kRgb:
+      return "rgb";
+    case Encoding::kYuv:
+      return "yuv";
+    case Encoding::kBayer:
+      return "bayer";
+    case Encoding::kCompressed:
+      return "compressed";
   }
   return "?";
 }
 
 std::string_view toString(Endianness endianness) {
   switch (endianness) {
-    case Endianness::kNone: return "n/a";
-    case Endianness::kLittle: return "little";
-    case Endianness::kBig: return "big";
+    case Endianness::kNone:
+      return "n/a";
+    case Endianness::kLittle:
+      return "little";
+    case Endianness::kBig:
+      return "big";
   }
   return "?";
 }
 
 std::string_view toString(SizeRule rule) {
   switch (rule) {
-    case SizeRule::kLinux61: return "linux-6.1";
-    case SizeRule::kLinux61P010: return "linux-6.1-p010";
-    case SizeRule::kVcamera: return "vcamera";
+    case SizeRule::kLinux61:
+      return "linux-6.1";
+    case SizeRule::kLinux61P010:
+      return "linux-6.1-p010";
+    case SizeRule::kVcamera:
+      return "vcamera";
   }
   return "?";
 }

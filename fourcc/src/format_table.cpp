@@ -17,7 +17,7 @@ using En = Endianness;
 using R = SizeRule;
 
 constexpr std::uint32_t fcc(const char (&s)[5]) { return makeFourcc(s[0], s[1], s[2], s[3]); }
-constexpr std::uint32_t kDrmBigEndian = 1u << 31;  // DRM_FORMAT_BIG_ENDIAN
+constexpr std::uint32_t kDrmBigEndian = 1u << 31;               // DRM_FORMAT_BIG_ENDIAN
 constexpr std::uint32_t kV4l2BigEndian = kFourccBigEndianFlag;  // v4l2_fourcc_be()
 
 constexpr ColorPlaneInfo p(std::uint8_t bits, std::uint8_t bw = 1, std::uint8_t bh = 1) {
@@ -67,6 +67,8 @@ constexpr std::array<ColorPlaneInfo, 4> two(std::uint8_t y, std::uint8_t c) {
 }
 constexpr std::array<ColorPlaneInfo, 4> three8() { return {p(8), p(8), p(8), {}}; }
 
+// One row per format, wider than the column limit on purpose: rows read as a table.
+// clang-format off
 constexpr std::array kTable{
     // Packed YUV 4:2:2. One colour plane, so Linux sizes lines as width * 2 even when odd.
     make({"YUYV", fcc("YUYV"), fcc("YUYV"), "YUYV", E::kYuv, 1, 1, one(16), 2, 1, En::kNone, R::kLinux61, "Y0 Cb Y1 Cr, 4:2:2"}),
@@ -150,11 +152,12 @@ constexpr std::array kTable{
     make({"MJPEG", fcc("MJPG"), 0, "", E::kCompressed, 1, 1, one(0), 1, 1, En::kNone, R::kVcamera, "Motion-JPEG"}),
     make({"JPEG", fcc("JPEG"), 0, "", E::kCompressed, 1, 1, one(0), 1, 1, En::kNone, R::kVcamera, "JFIF JPEG"}),
 };
+// clang-format on
 
 // DRM formats without an entry, so messages can say what a DRM code means.
 constexpr std::array kDrmOnly{
-    DrmName{fcc("BA12"), "BGRA4444"}, DrmName{fcc("RA12"), "RGBA4444"},
-    DrmName{fcc("AR12"), "ARGB4444"}, DrmName{fcc("AB12"), "ABGR4444"},
+    DrmName{fcc("BA12"), "BGRA4444"},    DrmName{fcc("RA12"), "RGBA4444"},
+    DrmName{fcc("AR12"), "ARGB4444"},    DrmName{fcc("AB12"), "ABGR4444"},
     DrmName{fcc("XR30"), "XRGB2101010"}, DrmName{fcc("AR30"), "ARGB2101010"},
     DrmName{fcc("XB30"), "XBGR2101010"}, DrmName{fcc("AB30"), "ABGR2101010"},
     DrmName{fcc("VU24"), "VUY888"},

@@ -27,8 +27,8 @@ struct PlaneRule {
 
 PlaneRule truthRule(const FormatInfo& f, std::size_t plane) {
   const auto& p = f.planes[plane];
-  return PlaneRule{p.bitsPerPixel, plane == 0 ? 1u : f.hsub, plane == 0 ? 1u : f.vsub,
-                   p.blockWidth, p.blockHeight};
+  return PlaneRule{p.bitsPerPixel, plane == 0 ? 1u : f.hsub, plane == 0 ? 1u : f.vsub, p.blockWidth,
+                   p.blockHeight};
 }
 
 // How Linux 6.1 sizes the plane. Differs from the truth only for P010's CbCr plane, which
@@ -103,7 +103,8 @@ Result<Size> parseSize(std::string_view text) {
   const auto parse = [&](std::string_view digits, std::uint32_t& out) -> std::optional<Error> {
     if (digits.empty()) return bad("missing number");
     if (digits.front() == '-') return bad("negative");
-    if (digits.find_first_not_of("0123456789") != std::string_view::npos) return bad("not a number");
+    if (digits.find_first_not_of("0123456789") != std::string_view::npos)
+      return bad("not a number");
     u64 value = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (ec != std::errc{} || value > kMaxDimension) {

@@ -34,32 +34,59 @@ Status check(int rc, const FormatInfo& f, const char* what) {
 }
 
 Status unsupported(const FormatInfo& f, const char* what) {
-  return makeError(ENOTSUP, "no libyuv conversion " + std::string(what) + " " +
-                                std::string(f.name));
+  return makeError(ENOTSUP,
+                   "no libyuv conversion " + std::string(what) + " " + std::string(f.name));
 }
 
 }  // namespace
 
 bool hasToArgb(const FormatInfo& f) {
   switch (key(f)) {
-    case kYuyv: case kUyvy: case kNv12: case kNv21: case kI420: case kYv12: case kI422:
-    case kYv16: case kI444: case kYv24: case kR8: case kRgb565: case kBgr888: case kRgb888:
-    case kArgb: case kXrgb: case kBgra: case kBgrx: case kAbgr: case kXbgr: case kRgba:
-    case kRgbx: case kMjpg: case kJpeg: case kArgb1555: case kXrgb1555:
+    case kYuyv:
+    case kUyvy:
+    case kNv12:
+    case kNv21:
+    case kI420:
+    case kYv12:
+    case kI422:
+    case kYv16:
+    case kI444:
+    case kYv24:
+    case kR8:
+    case kRgb565:
+    case kBgr888:
+    case kRgb888:
+    case kArgb:
+    case kXrgb:
+    case kBgra:
+    case kBgrx:
+    case kAbgr:
+    case kXbgr:
+    case kRgba:
+    case kRgbx:
+    case kMjpg:
+    case kJpeg:
+    case kArgb1555:
+    case kXrgb1555:
       return true;
     default:
       return false;
   }
 }
 
-bool hasFromArgb(const FormatInfo& f) {
-  return hasToArgb(f) && key(f) != kMjpg && key(f) != kJpeg;
-}
+bool hasFromArgb(const FormatInfo& f) { return hasToArgb(f) && key(f) != kMjpg && key(f) != kJpeg; }
 
 bool hasToI420(const FormatInfo& f) {
   switch (key(f)) {
-    case kYuyv: case kUyvy: case kNv12: case kNv21: case kI420: case kYv12: return true;
-    default: return false;
+    case kYuyv:
+    case kUyvy:
+    case kNv12:
+    case kNv21:
+    case kI420:
+    case kYv12:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -75,34 +102,65 @@ Status toArgb(const FormatInfo& f, const Planes& s, std::uint8_t* argb, int as, 
   const auto& d = s.data;
   const auto& st = s.stride;
   switch (key(f)) {
-    case kYuyv: return check(libyuv::YUY2ToARGB(d[0], st[0], argb, as, w, h), f, "from");
-    case kUyvy: return check(libyuv::UYVYToARGB(d[0], st[0], argb, as, w, h), f, "from");
-    case kNv12: return check(libyuv::NV12ToARGB(d[0], st[0], d[1], st[1], argb, as, w, h), f, "from");
-    case kNv21: return check(libyuv::NV21ToARGB(d[0], st[0], d[1], st[1], argb, as, w, h), f, "from");
-    case kI420: return check(libyuv::I420ToARGB(d[0], st[0], d[1], st[1], d[2], st[2], argb, as, w, h), f, "from");
-    case kYv12: return check(libyuv::I420ToARGB(d[0], st[0], d[2], st[2], d[1], st[1], argb, as, w, h), f, "from");
-    case kI422: return check(libyuv::I422ToARGB(d[0], st[0], d[1], st[1], d[2], st[2], argb, as, w, h), f, "from");
-    case kYv16: return check(libyuv::I422ToARGB(d[0], st[0], d[2], st[2], d[1], st[1], argb, as, w, h), f, "from");
-    case kI444: return check(libyuv::I444ToARGB(d[0], st[0], d[1], st[1], d[2], st[2], argb, as, w, h), f, "from");
-    case kYv24: return check(libyuv::I444ToARGB(d[0], st[0], d[2], st[2], d[1], st[1], argb, as, w, h), f, "from");
-    case kR8: return check(libyuv::J400ToARGB(d[0], st[0], argb, as, w, h), f, "from");
-    case kRgb565: return check(libyuv::RGB565ToARGB(d[0], st[0], argb, as, w, h), f, "from");
-    case kBgr888: return check(libyuv::RAWToARGB(d[0], st[0], argb, as, w, h), f, "from");
-    case kRgb888: return check(libyuv::RGB24ToARGB(d[0], st[0], argb, as, w, h), f, "from");
-    case kArgb: case kXrgb: return check(libyuv::ARGBCopy(d[0], st[0], argb, as, w, h), f, "from");
-    case kBgra: case kBgrx: return check(libyuv::BGRAToARGB(d[0], st[0], argb, as, w, h), f, "from");
-    case kAbgr: case kXbgr: return check(libyuv::ABGRToARGB(d[0], st[0], argb, as, w, h), f, "from");
-    case kRgba: case kRgbx: return check(libyuv::RGBAToARGB(d[0], st[0], argb, as, w, h), f, "from");
-    case kArgb1555: case kXrgb1555:
+    case kYuyv:
+      return check(libyuv::YUY2ToARGB(d[0], st[0], argb, as, w, h), f, "from");
+    case kUyvy:
+      return check(libyuv::UYVYToARGB(d[0], st[0], argb, as, w, h), f, "from");
+    case kNv12:
+      return check(libyuv::NV12ToARGB(d[0], st[0], d[1], st[1], argb, as, w, h), f, "from");
+    case kNv21:
+      return check(libyuv::NV21ToARGB(d[0], st[0], d[1], st[1], argb, as, w, h), f, "from");
+    case kI420:
+      return check(libyuv::I420ToARGB(d[0], st[0], d[1], st[1], d[2], st[2], argb, as, w, h), f,
+                   "from");
+    case kYv12:
+      return check(libyuv::I420ToARGB(d[0], st[0], d[2], st[2], d[1], st[1], argb, as, w, h), f,
+                   "from");
+    case kI422:
+      return check(libyuv::I422ToARGB(d[0], st[0], d[1], st[1], d[2], st[2], argb, as, w, h), f,
+                   "from");
+    case kYv16:
+      return check(libyuv::I422ToARGB(d[0], st[0], d[2], st[2], d[1], st[1], argb, as, w, h), f,
+                   "from");
+    case kI444:
+      return check(libyuv::I444ToARGB(d[0], st[0], d[1], st[1], d[2], st[2], argb, as, w, h), f,
+                   "from");
+    case kYv24:
+      return check(libyuv::I444ToARGB(d[0], st[0], d[2], st[2], d[1], st[1], argb, as, w, h), f,
+                   "from");
+    case kR8:
+      return check(libyuv::J400ToARGB(d[0], st[0], argb, as, w, h), f, "from");
+    case kRgb565:
+      return check(libyuv::RGB565ToARGB(d[0], st[0], argb, as, w, h), f, "from");
+    case kBgr888:
+      return check(libyuv::RAWToARGB(d[0], st[0], argb, as, w, h), f, "from");
+    case kRgb888:
+      return check(libyuv::RGB24ToARGB(d[0], st[0], argb, as, w, h), f, "from");
+    case kArgb:
+    case kXrgb:
+      return check(libyuv::ARGBCopy(d[0], st[0], argb, as, w, h), f, "from");
+    case kBgra:
+    case kBgrx:
+      return check(libyuv::BGRAToARGB(d[0], st[0], argb, as, w, h), f, "from");
+    case kAbgr:
+    case kXbgr:
+      return check(libyuv::ABGRToARGB(d[0], st[0], argb, as, w, h), f, "from");
+    case kRgba:
+    case kRgbx:
+      return check(libyuv::RGBAToARGB(d[0], st[0], argb, as, w, h), f, "from");
+    case kArgb1555:
+    case kXrgb1555:
       return check(libyuv::ARGB1555ToARGB(d[0], st[0], argb, as, w, h), f, "from");
-    case kMjpg: case kJpeg:
+    case kMjpg:
+    case kJpeg:
       if (libyuv::MJPGToARGB(d[0], s.bytes, argb, as, w, h, w, h) != 0) {
         return makeError(EINVAL, "libyuv cannot decode the " + std::string(f.name) + " data as " +
                                      std::to_string(w) + "x" + std::to_string(h) +
                                      " (corrupt, or another size)");
       }
       return {};
-    default: return unsupported(f, "from");
+    default:
+      return unsupported(f, "from");
   }
 }
 
@@ -111,26 +169,57 @@ Status fromArgb(const FormatInfo& f, const std::uint8_t* argb, int as, const Mut
   const auto& d = t.data;
   const auto& st = t.stride;
   switch (key(f)) {
-    case kYuyv: return check(libyuv::ARGBToYUY2(argb, as, d[0], st[0], w, h), f, "to");
-    case kUyvy: return check(libyuv::ARGBToUYVY(argb, as, d[0], st[0], w, h), f, "to");
-    case kNv12: return check(libyuv::ARGBToNV12(argb, as, d[0], st[0], d[1], st[1], w, h), f, "to");
-    case kNv21: return check(libyuv::ARGBToNV21(argb, as, d[0], st[0], d[1], st[1], w, h), f, "to");
-    case kI420: return check(libyuv::ARGBToI420(argb, as, d[0], st[0], d[1], st[1], d[2], st[2], w, h), f, "to");
-    case kYv12: return check(libyuv::ARGBToI420(argb, as, d[0], st[0], d[2], st[2], d[1], st[1], w, h), f, "to");
-    case kI422: return check(libyuv::ARGBToI422(argb, as, d[0], st[0], d[1], st[1], d[2], st[2], w, h), f, "to");
-    case kYv16: return check(libyuv::ARGBToI422(argb, as, d[0], st[0], d[2], st[2], d[1], st[1], w, h), f, "to");
-    case kI444: return check(libyuv::ARGBToI444(argb, as, d[0], st[0], d[1], st[1], d[2], st[2], w, h), f, "to");
-    case kYv24: return check(libyuv::ARGBToI444(argb, as, d[0], st[0], d[2], st[2], d[1], st[1], w, h), f, "to");
-    case kR8: return check(libyuv::ARGBToJ400(argb, as, d[0], st[0], w, h), f, "to");
-    case kRgb565: return check(libyuv::ARGBToRGB565(argb, as, d[0], st[0], w, h), f, "to");
-    case kBgr888: return check(libyuv::ARGBToRAW(argb, as, d[0], st[0], w, h), f, "to");
-    case kRgb888: return check(libyuv::ARGBToRGB24(argb, as, d[0], st[0], w, h), f, "to");
-    case kArgb: case kXrgb: return check(libyuv::ARGBCopy(argb, as, d[0], st[0], w, h), f, "to");
-    case kBgra: case kBgrx: return check(libyuv::ARGBToBGRA(argb, as, d[0], st[0], w, h), f, "to");
-    case kAbgr: case kXbgr: return check(libyuv::ARGBToABGR(argb, as, d[0], st[0], w, h), f, "to");
-    case kRgba: case kRgbx: return check(libyuv::ARGBToRGBA(argb, as, d[0], st[0], w, h), f, "to");
-    case kArgb1555: case kXrgb1555: return check(libyuv::ARGBToARGB1555(argb, as, d[0], st[0], w, h), f, "to");
-    default: return unsupported(f, "to");
+    case kYuyv:
+      return check(libyuv::ARGBToYUY2(argb, as, d[0], st[0], w, h), f, "to");
+    case kUyvy:
+      return check(libyuv::ARGBToUYVY(argb, as, d[0], st[0], w, h), f, "to");
+    case kNv12:
+      return check(libyuv::ARGBToNV12(argb, as, d[0], st[0], d[1], st[1], w, h), f, "to");
+    case kNv21:
+      return check(libyuv::ARGBToNV21(argb, as, d[0], st[0], d[1], st[1], w, h), f, "to");
+    case kI420:
+      return check(libyuv::ARGBToI420(argb, as, d[0], st[0], d[1], st[1], d[2], st[2], w, h), f,
+                   "to");
+    case kYv12:
+      return check(libyuv::ARGBToI420(argb, as, d[0], st[0], d[2], st[2], d[1], st[1], w, h), f,
+                   "to");
+    case kI422:
+      return check(libyuv::ARGBToI422(argb, as, d[0], st[0], d[1], st[1], d[2], st[2], w, h), f,
+                   "to");
+    case kYv16:
+      return check(libyuv::ARGBToI422(argb, as, d[0], st[0], d[2], st[2], d[1], st[1], w, h), f,
+                   "to");
+    case kI444:
+      return check(libyuv::ARGBToI444(argb, as, d[0], st[0], d[1], st[1], d[2], st[2], w, h), f,
+                   "to");
+    case kYv24:
+      return check(libyuv::ARGBToI444(argb, as, d[0], st[0], d[2], st[2], d[1], st[1], w, h), f,
+                   "to");
+    case kR8:
+      return check(libyuv::ARGBToJ400(argb, as, d[0], st[0], w, h), f, "to");
+    case kRgb565:
+      return check(libyuv::ARGBToRGB565(argb, as, d[0], st[0], w, h), f, "to");
+    case kBgr888:
+      return check(libyuv::ARGBToRAW(argb, as, d[0], st[0], w, h), f, "to");
+    case kRgb888:
+      return check(libyuv::ARGBToRGB24(argb, as, d[0], st[0], w, h), f, "to");
+    case kArgb:
+    case kXrgb:
+      return check(libyuv::ARGBCopy(argb, as, d[0], st[0], w, h), f, "to");
+    case kBgra:
+    case kBgrx:
+      return check(libyuv::ARGBToBGRA(argb, as, d[0], st[0], w, h), f, "to");
+    case kAbgr:
+    case kXbgr:
+      return check(libyuv::ARGBToABGR(argb, as, d[0], st[0], w, h), f, "to");
+    case kRgba:
+    case kRgbx:
+      return check(libyuv::ARGBToRGBA(argb, as, d[0], st[0], w, h), f, "to");
+    case kArgb1555:
+    case kXrgb1555:
+      return check(libyuv::ARGBToARGB1555(argb, as, d[0], st[0], w, h), f, "to");
+    default:
+      return unsupported(f, "to");
   }
 }
 
@@ -138,13 +227,32 @@ Status toI420(const FormatInfo& f, const Planes& s, const I420& o, int w, int h)
   const auto& d = s.data;
   const auto& st = s.stride;
   switch (key(f)) {
-    case kYuyv: return check(libyuv::YUY2ToI420(d[0], st[0], o.y, o.strideY, o.u, o.strideUv, o.v, o.strideUv, w, h), f, "from");
-    case kUyvy: return check(libyuv::UYVYToI420(d[0], st[0], o.y, o.strideY, o.u, o.strideUv, o.v, o.strideUv, w, h), f, "from");
-    case kNv12: return check(libyuv::NV12ToI420(d[0], st[0], d[1], st[1], o.y, o.strideY, o.u, o.strideUv, o.v, o.strideUv, w, h), f, "from");
-    case kNv21: return check(libyuv::NV21ToI420(d[0], st[0], d[1], st[1], o.y, o.strideY, o.u, o.strideUv, o.v, o.strideUv, w, h), f, "from");
-    case kI420: return check(libyuv::I420Copy(d[0], st[0], d[1], st[1], d[2], st[2], o.y, o.strideY, o.u, o.strideUv, o.v, o.strideUv, w, h), f, "from");
-    case kYv12: return check(libyuv::I420Copy(d[0], st[0], d[2], st[2], d[1], st[1], o.y, o.strideY, o.u, o.strideUv, o.v, o.strideUv, w, h), f, "from");
-    default: return unsupported(f, "from");
+    case kYuyv:
+      return check(
+          libyuv::YUY2ToI420(d[0], st[0], o.y, o.strideY, o.u, o.strideUv, o.v, o.strideUv, w, h),
+          f, "from");
+    case kUyvy:
+      return check(
+          libyuv::UYVYToI420(d[0], st[0], o.y, o.strideY, o.u, o.strideUv, o.v, o.strideUv, w, h),
+          f, "from");
+    case kNv12:
+      return check(libyuv::NV12ToI420(d[0], st[0], d[1], st[1], o.y, o.strideY, o.u, o.strideUv,
+                                      o.v, o.strideUv, w, h),
+                   f, "from");
+    case kNv21:
+      return check(libyuv::NV21ToI420(d[0], st[0], d[1], st[1], o.y, o.strideY, o.u, o.strideUv,
+                                      o.v, o.strideUv, w, h),
+                   f, "from");
+    case kI420:
+      return check(libyuv::I420Copy(d[0], st[0], d[1], st[1], d[2], st[2], o.y, o.strideY, o.u,
+                                    o.strideUv, o.v, o.strideUv, w, h),
+                   f, "from");
+    case kYv12:
+      return check(libyuv::I420Copy(d[0], st[0], d[2], st[2], d[1], st[1], o.y, o.strideY, o.u,
+                                    o.strideUv, o.v, o.strideUv, w, h),
+                   f, "from");
+    default:
+      return unsupported(f, "from");
   }
 }
 
@@ -152,25 +260,48 @@ Status fromI420(const FormatInfo& f, const I420& i, const MutablePlanes& t, int 
   const auto& d = t.data;
   const auto& st = t.stride;
   switch (key(f)) {
-    case kYuyv: return check(libyuv::I420ToYUY2(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0], w, h), f, "to");
-    case kUyvy: return check(libyuv::I420ToUYVY(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0], w, h), f, "to");
-    case kNv12: return check(libyuv::I420ToNV12(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0], d[1], st[1], w, h), f, "to");
-    case kNv21: return check(libyuv::I420ToNV21(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0], d[1], st[1], w, h), f, "to");
-    case kI420: return check(libyuv::I420Copy(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0], d[1], st[1], d[2], st[2], w, h), f, "to");
-    case kYv12: return check(libyuv::I420Copy(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0], d[2], st[2], d[1], st[1], w, h), f, "to");
-    default: return unsupported(f, "to");
+    case kYuyv:
+      return check(
+          libyuv::I420ToYUY2(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0], w, h),
+          f, "to");
+    case kUyvy:
+      return check(
+          libyuv::I420ToUYVY(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0], w, h),
+          f, "to");
+    case kNv12:
+      return check(libyuv::I420ToNV12(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0],
+                                      d[1], st[1], w, h),
+                   f, "to");
+    case kNv21:
+      return check(libyuv::I420ToNV21(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0],
+                                      d[1], st[1], w, h),
+                   f, "to");
+    case kI420:
+      return check(libyuv::I420Copy(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0],
+                                    d[1], st[1], d[2], st[2], w, h),
+                   f, "to");
+    case kYv12:
+      return check(libyuv::I420Copy(i.y, i.strideY, i.u, i.strideUv, i.v, i.strideUv, d[0], st[0],
+                                    d[2], st[2], d[1], st[1], w, h),
+                   f, "to");
+    default:
+      return unsupported(f, "to");
   }
 }
 
-Status direct(const FormatInfo& from, const Planes& s, const FormatInfo& to,
-              const MutablePlanes& t, int w, int h) {
+Status direct(const FormatInfo& from, const Planes& s, const FormatInfo& to, const MutablePlanes& t,
+              int w, int h) {
   const auto& d = s.data;
   const auto& st = s.stride;
   if (key(to) == kNv12 && key(from) == kYuyv) {
-    return check(libyuv::YUY2ToNV12(d[0], st[0], t.data[0], t.stride[0], t.data[1], t.stride[1], w, h), from, "from");
+    return check(
+        libyuv::YUY2ToNV12(d[0], st[0], t.data[0], t.stride[0], t.data[1], t.stride[1], w, h), from,
+        "from");
   }
   if (key(to) == kNv12 && key(from) == kUyvy) {
-    return check(libyuv::UYVYToNV12(d[0], st[0], t.data[0], t.stride[0], t.data[1], t.stride[1], w, h), from, "from");
+    return check(
+        libyuv::UYVYToNV12(d[0], st[0], t.data[0], t.stride[0], t.data[1], t.stride[1], w, h), from,
+        "from");
   }
   return unsupported(from, "from");
 }

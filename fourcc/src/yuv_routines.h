@@ -41,8 +41,8 @@ bool hasDirect(const FormatInfo& from, const FormatInfo& to);
 /// libyuv's own ARGB (bytes B G R A/X): converters can read or write it in place.
 bool isLibyuvArgb(const FormatInfo& f);
 
-Status toArgb(const FormatInfo& f, const Planes& src, std::uint8_t* argb, int argbStride,
-              int width, int height);
+Status toArgb(const FormatInfo& f, const Planes& src, std::uint8_t* argb, int argbStride, int width,
+              int height);
 Status fromArgb(const FormatInfo& f, const std::uint8_t* argb, int argbStride,
                 const MutablePlanes& dst, int width, int height);
 Status toI420(const FormatInfo& f, const Planes& src, const I420& dst, int width, int height);

@@ -75,7 +75,8 @@ Result<std::vector<std::uint8_t>> readFile(const std::string& path) {
 
 Status writeFile(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  file.write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   if (!file) return makeError(EIO, "cannot write '" + path + "'");
   return {};
 }
@@ -225,8 +226,8 @@ int showLayout(const std::string& text, const std::string& sizeText, std::uint32
   return 0;
 }
 
-int convertFile(const std::string& fromText, const std::string& toText,
-                const std::string& sizeText, const std::string& in, const std::string& out) {
+int convertFile(const std::string& fromText, const std::string& toText, const std::string& sizeText,
+                const std::string& in, const std::string& out) {
   auto from = lookup(fromText);
   if (!from) return fail(from.error().message);
   const bool png = wantsPng(toText, out);

@@ -9,8 +9,8 @@ namespace vcam::proto {
 namespace {
 
 struct ErrnoPair {
-  int host;           // this system's errno value for the name
-  int xen;            // Xen's value for the same name
+  int host;  // this system's errno value for the name
+  int xen;   // Xen's value for the same name
   std::string_view name;
 };
 

@@ -146,7 +146,8 @@ Result<ResponsePayload> decodeCtrlEnum(const xencamera_ctrl_enum_resp& e) {
                                     std::to_string(e.max) + " step " + std::to_string(e.step) +
                                     " default " + std::to_string(e.def_val) + " is inconsistent");
   }
-  return ResponsePayload{CtrlEnumResponse{e.index, *type, e.flags, e.min, e.max, e.step, e.def_val}};
+  return ResponsePayload{
+      CtrlEnumResponse{e.index, *type, e.flags, e.min, e.max, e.step, e.def_val}};
 }
 
 Result<ResponsePayload> decodeBufLayout(const xencamera_buf_get_layout_resp& l) {
@@ -325,10 +326,9 @@ Status checkBufLayout(const BufLayout& layout) {
       return invalid("BUF_GET_LAYOUT", "unused plane " + std::to_string(i) + " is not zero");
     }
     if (used && (layout.planeSize[i] == 0 || layout.planeSize[i] > layout.size)) {
-      return invalid("BUF_GET_LAYOUT", "plane " + std::to_string(i) + " size " +
-                                           std::to_string(layout.planeSize[i]) +
-                                           " does not fit buffer size " +
-                                           std::to_string(layout.size));
+      return invalid("BUF_GET_LAYOUT",
+                     "plane " + std::to_string(i) + " size " + std::to_string(layout.planeSize[i]) +
+                         " does not fit buffer size " + std::to_string(layout.size));
     }
   }
   return {};
@@ -362,8 +362,8 @@ Status checkPlaneOffsets(const BufCreateRequest& request, const BufLayout& layou
   for (std::size_t i = 0; i < planes; ++i) {
     for (std::size_t j = i + 1; j < planes; ++j) {
       if (spans[i].begin < spans[j].end && spans[j].begin < spans[i].end) {
-        return invalid("BUF_CREATE", "planes " + std::to_string(i) + " and " + std::to_string(j) +
-                                         " overlap");
+        return invalid("BUF_CREATE",
+                       "planes " + std::to_string(i) + " and " + std::to_string(j) + " overlap");
       }
     }
   }

@@ -12,8 +12,12 @@
 #include "vcamera/common/fourcc_code.h"
 #include "vcamera/common/quote.h"
 
+#include "canonical_decimal.h"
+
 namespace vcam::proto {
 namespace {
+
+using detail::parseUnsigned;
 
 constexpr char kListSeparator = XENCAMERA_LIST_SEPARATOR[0];
 constexpr char kResolutionSeparator = XENCAMERA_RESOLUTION_SEPARATOR[0];
@@ -23,42 +27,19 @@ constexpr std::uint32_t kU32Max = std::numeric_limits<std::uint32_t>::max();
 // Exact comparisons of fractions whose cross products need 96 bits.
 __extension__ using U128 = unsigned __int128;
 
-
 Error prefixed(std::string_view prefix, const Error& error) {
   return makeError(error.code, std::string(prefix) + ": " + error.message);
 }
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isAlnum(char c) { return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool allDigits(std::string_view text) { return std::all_of(text.begin(), text.end(), isDigit); }
-
-// Canonical decimal only: what a toolstack's printf("%u") writes. Error texts are fragments
-// ("'012' has a leading zero") that callers put after the node name and full value.
-Result<std::uint64_t> parseUnsigned(std::string_view text, std::uint64_t max) {
-  if (text.empty()) return makeError(EINVAL, "is empty");
-  if (!allDigits(text)) {
-    return makeError(EINVAL, quoteUntrusted(text) + " is not a decimal number (digits 0-9 only)");
-  }
-  if (text.size() > 1 && text[0] == '0') {
-    return makeError(EINVAL, quoteUntrusted(text) + " has a leading zero (canonical decimal only)");
-  }
-  std::uint64_t value = 0;
-  for (char c : text) {
-    const auto step = checkedMul<std::uint64_t>(value, 10);
-    const auto next =
-        step ? checkedAdd<std::uint64_t>(*step, static_cast<std::uint64_t>(c - '0')) : std::nullopt;
-    if (!next || *next > max) {
-      return makeError(ERANGE, quoteUntrusted(text) + " is larger than " + std::to_string(max));
-    }
-    value = *next;
-  }
-  return value;
-}
+bool isAlnum(char c) { return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // A u32 in 1..UINT32_MAX for `what` (e.g. "width") inside `node` `whole`.
 Result<std::uint32_t> parsePositiveU32(std::string_view text, std::string_view node,
                                        std::string_view whole, std::string_view what) {
-  const std::string context = std::string(node) + " " + quoteUntrusted(whole) + ": " + std::string(what);
+  const std::string context =
+      std::string(node) + " " + quoteUntrusted(whole) + ": " + std::string(what);
   auto value = parseUnsigned(text, kU32Max);
   if (!value) return prefixed(context, value.error());
   if (*value == 0) return makeError(EINVAL, context + " must not be 0");
@@ -86,8 +67,9 @@ Result<std::vector<std::string_view>> splitList(std::string_view text, std::stri
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t end = std::min(text.find(kListSeparator, start), text.size());
     if (end == start) {
-      return makeError(EINVAL, std::string(node) + " " + quoteUntrusted(text) + " has an empty entry " +
-                                   std::to_string(i + 1) + " (leading, trailing or double comma)");
+      return makeError(EINVAL, std::string(node) + " " + quoteUntrusted(text) +
+                                   " has an empty entry " + std::to_string(i + 1) +
+                                   " (leading, trailing or double comma)");
     }
     items.push_back(text.substr(start, end - start));
     start = end + 1;
@@ -140,7 +122,8 @@ Result<std::string> formatFourccNode(std::uint32_t fourcc) {
   }
   if (*back != fourcc) {
     return makeError(EINVAL, "FOURCC " + describeFourcc(fourcc) + " would be written " +
-                                 quoteUntrusted(*text) + ", which reads back as " + describeFourcc(*back));
+                                 quoteUntrusted(*text) + ", which reads back as " +
+                                 describeFourcc(*back));
   }
   return std::move(text).value();
 }
@@ -171,7 +154,8 @@ Result<std::string> formatResolution(Resolution resolution) {
 Result<FrameRate> parseFrameRate(std::string_view text) {
   const auto sep = text.find(kFractionSeparator);
   if (sep == std::string_view::npos) {
-    return makeError(EINVAL, "frame rate " + quoteUntrusted(text) + " is not <numerator>/<denominator>");
+    return makeError(EINVAL,
+                     "frame rate " + quoteUntrusted(text) + " is not <numerator>/<denominator>");
   }
   auto num = parsePositiveU32(text.substr(0, sep), "frame rate", text, "numerator");
   if (!num) return num.error();
@@ -260,7 +244,8 @@ Result<std::vector<ControlType>> parseControls(std::string_view text) {
     auto control = parseControlName(item);
     if (!control) return prefixed("controls", control.error());
     if (std::find(controls.begin(), controls.end(), *control) != controls.end()) {
-      return makeError(EINVAL, "controls " + quoteUntrusted(text) + " lists " + quoteUntrusted(item) + " twice");
+      return makeError(
+          EINVAL, "controls " + quoteUntrusted(text) + " lists " + quoteUntrusted(item) + " twice");
     }
     controls.push_back(*control);
   }
@@ -310,12 +295,13 @@ Result<std::string> parseUniqueId(std::string_view text) {
   }
   for (char c : text) {
     if (c < 0x20 || c > 0x7e) {
-      return makeError(
-          EINVAL, "unique-id " + quoteUntrusted(text) + " has a character that is not printable ASCII");
+      return makeError(EINVAL, "unique-id " + quoteUntrusted(text) +
+                                   " has a character that is not printable ASCII");
     }
   }
   if (text.front() == ' ' || text.back() == ' ') {
-    return makeError(EINVAL, "unique-id " + quoteUntrusted(text) + " has a leading or trailing space");
+    return makeError(EINVAL,
+                     "unique-id " + quoteUntrusted(text) + " has a leading or trailing space");
   }
   return std::string(text);
 }
@@ -349,7 +335,8 @@ Status checkVersionToken(std::string_view token) {
                                  std::to_string(kMaxVersionLength) + " characters");
   }
   if (!std::all_of(token.begin(), token.end(), isAlnum)) {
-    return makeError(EINVAL, "version " + quoteUntrusted(token) + " may only have letters and digits");
+    return makeError(EINVAL,
+                     "version " + quoteUntrusted(token) + " may only have letters and digits");
   }
   if (allDigits(token) && token.size() > 1 && token[0] == '0') {
     return makeError(EINVAL, "version " + quoteUntrusted(token) + " has a leading zero");
@@ -372,7 +359,8 @@ Result<std::vector<std::string>> parseVersions(std::string_view text) {
   for (auto item : *items) {
     if (auto ok = checkVersionToken(item); !ok) return prefixed("versions", ok.error());
     if (std::find(versions.begin(), versions.end(), item) != versions.end()) {
-      return makeError(EINVAL, "versions " + quoteUntrusted(text) + " lists " + quoteUntrusted(item) + " twice");
+      return makeError(
+          EINVAL, "versions " + quoteUntrusted(text) + " lists " + quoteUntrusted(item) + " twice");
     }
     versions.emplace_back(item);
   }

@@ -45,7 +45,9 @@ TEST(FourccCode, RejectsSpacesThatAreNotTrailingPadding) {
 }
 
 TEST(FourccCode, RejectsCharactersOutsidePrintableAscii) {
-  EXPECT_FALSE(parseFourcc(std::string("NV\x01" "2")).ok());
+  EXPECT_FALSE(parseFourcc(std::string("NV\x01"
+                                       "2"))
+                   .ok());
   EXPECT_FALSE(parseFourcc("NV\xc3\xa9").ok());
   EXPECT_FALSE(fourccToString(0x00000000).ok());
   EXPECT_FALSE(fourccToString(0x20202020).ok()) << "all spaces";

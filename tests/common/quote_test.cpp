@@ -17,7 +17,8 @@ TEST(Quote, ControlAndHighBytesAreEscaped) {
 
 TEST(Quote, LongTextIsCutAndSaysSo) {
   const std::string text(5000, 'x');
-  EXPECT_EQ(quoteUntrusted(text), "'" + std::string(kQuoteLimit, 'x') + "' (5000 bytes, truncated)");
+  EXPECT_EQ(quoteUntrusted(text),
+            "'" + std::string(kQuoteLimit, 'x') + "' (5000 bytes, truncated)");
 }
 
 }  // namespace

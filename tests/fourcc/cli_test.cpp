@@ -40,7 +40,8 @@ class FourccCli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::path(::testing::TempDir()) /
-           ("fourcc-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("fourcc-cli-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -161,9 +162,13 @@ TEST_F(FourccCli, NoSubcommandIsAnError) { EXPECT_NE(run({}).exitCode, 0); }
 TEST_F(FourccCli, ConvertRoundTripYuyvNv12YuyvStaysClose) {
   ASSERT_EQ(run({"pattern", "YUYV", "64x48", file("in.yuyv")}).exitCode, 0);
   ASSERT_EQ(run({"convert", "--from", "YUYV", "--to", "NV12", "--size", "64x48", file("in.yuyv"),
-                 file("mid.nv12")}).exitCode, 0);
+                 file("mid.nv12")})
+                .exitCode,
+            0);
   ASSERT_EQ(run({"convert", "--from", "NV12", "--to", "YUYV", "--size", "64x48", file("mid.nv12"),
-                 file("out.yuyv")}).exitCode, 0);
+                 file("out.yuyv")})
+                .exitCode,
+            0);
   const auto in = slurp(file("in.yuyv"));
   const auto mid = slurp(file("mid.nv12"));
   const auto out = slurp(file("out.yuyv"));
@@ -192,8 +197,8 @@ TEST_F(FourccCli, ConvertToPngWritesTheGoldenPixels) {
 
 TEST_F(FourccCli, ConvertNv12ToPngByExtension) {
   ASSERT_EQ(run({"pattern", "NV12", "640x480", file("f.nv12")}).exitCode, 0);
-  const auto r = run({"convert", "--from", "NV12", "--size", "640x480", file("f.nv12"),
-                      file("f.png")});
+  const auto r =
+      run({"convert", "--from", "NV12", "--size", "640x480", file("f.nv12"), file("f.png")});
   ASSERT_EQ(r.exitCode, 0) << r.err;
   const auto png = vcam::fourcc::testing::readPng(file("f.png"));
   ASSERT_TRUE(png.error.empty()) << png.error;

@@ -14,8 +14,8 @@
 namespace vcam::fourcc {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::fnv1a;
+using ::testing::HasSubstr;
 
 // FNV-1a of 64x48 colour bars as RGB24 (bytes R G B); png_test.cpp expects the same pixels.
 constexpr std::uint64_t kRgb24BarsChecksum = 0x2d68bdd7187d1025ull;
@@ -82,8 +82,9 @@ TEST(ConvertAlignment, AlignedStridesHoldTheSamePixels) {
   auto packed = convertPacked(fmt("YUYV"), fmt("NV12"), Size{66, 33}, yuyv);
   ASSERT_TRUE(packed);
   for (std::uint32_t y = 0; y < 33; ++y) {  // luma lines
-    EXPECT_TRUE(std::equal(out.begin() + y * 128, out.begin() + y * 128 + 66,
-                           packed->begin() + y * 66)) << "line " << y;
+    EXPECT_TRUE(
+        std::equal(out.begin() + y * 128, out.begin() + y * 128 + 66, packed->begin() + y * 66))
+        << "line " << y;
   }
 }
 

@@ -25,7 +25,7 @@ TEST(FormatLookup, FindsByNameIgnoringCase) {
 TEST(FormatLookup, FindsByFourCharactersAsCameraifWritesThem) {
   EXPECT_EQ(parsedName("NM12"), "NV12M");
   EXPECT_EQ(parsedName("'NV12'"), "NV12");
-  EXPECT_EQ(parsedName("Y16"), "Y16");      // 'Y16 ' with the space trimmed
+  EXPECT_EQ(parsedName("Y16"), "Y16");  // 'Y16 ' with the space trimmed
   EXPECT_EQ(parsedName("AR15-BE"), "ARGB555X");
   EXPECT_EQ(parsedName("pBAA"), "SBGGR10P");
 }

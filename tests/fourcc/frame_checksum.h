@@ -24,7 +24,7 @@ inline std::uint64_t fnv1a(std::span<const std::uint8_t> bytes) {
 struct DecodedPng {
   std::uint32_t width = 0;
   std::uint32_t height = 0;
-  std::uint32_t format = 0;     ///< PNG_FORMAT_* the file holds
+  std::uint32_t format = 0;       ///< PNG_FORMAT_* the file holds
   std::vector<std::uint8_t> rgb;  ///< decoded as 8-bit R G B
   std::string error;
 };

@@ -103,8 +103,8 @@ std::vector<KernelPlane> kernelFill(const KernelRow& info, std::uint64_t width,
       const std::uint64_t vdiv = i == 0 ? 1 : info.vdiv;
       const auto alignedWidth = align(width, orOne(info.blockW[i]));
       const auto alignedHeight = align(height, orOne(info.blockH[i]));
-      plane.sizeimage += info.bpp[i] * divRoundUp(alignedWidth, hdiv) *
-                         divRoundUp(alignedHeight, vdiv);
+      plane.sizeimage +=
+          info.bpp[i] * divRoundUp(alignedWidth, hdiv) * divRoundUp(alignedHeight, vdiv);
     }
     planes.push_back(plane);
   } else {
@@ -127,10 +127,11 @@ const KernelRow* kernelRowFor(std::uint32_t code) {
   return nullptr;
 }
 
-constexpr std::uint32_t kWidths[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 33, 63, 65,
-                                     127, 160, 319, 320, 641, 1279, 1280, 1920, 4095, 4096};
-constexpr std::uint32_t kHeights[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 120, 239, 240,
-                                      481, 720, 1080, 2159, 2160};
+constexpr std::uint32_t kWidths[] = {1,   2,   3,   4,    5,    6,    7,    8,   9,
+                                     15,  16,  17,  31,   33,   63,   65,   127, 160,
+                                     319, 320, 641, 1279, 1280, 1920, 4095, 4096};
+constexpr std::uint32_t kHeights[] = {1,  2,  3,   4,   5,   7,   8,   9,    15,   16,
+                                      17, 33, 120, 239, 240, 481, 720, 1080, 2159, 2160};
 
 TEST(LayoutMatchesLinux61, TableMarksExactlyTheFormatsLinux61Knows) {
   for (const auto& f : allFormats()) {

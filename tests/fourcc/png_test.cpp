@@ -18,7 +18,8 @@ class PngWriterTest : public ::testing::Test {
  protected:
   std::string path(const std::string& name) {
     return (std::filesystem::path(::testing::TempDir()) /
-            (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" + name))
+            (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+             name))
         .string();
   }
 

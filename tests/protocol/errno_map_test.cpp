@@ -52,9 +52,9 @@ TEST(ErrnoMap, ImpossibleWireStatusesReadAsEio) {
 
 TEST(ErrnoMap, EveryXenErrnoRoundTrips) {
   int count = 0;
-#define XEN_ERRNO(name, value)                                                   \
-  EXPECT_EQ(toWireStatus(name), -(value)) << #name;                              \
-  EXPECT_EQ(fromWireStatus(toWireStatus(name)), name) << #name;                  \
+#define XEN_ERRNO(name, value)                                  \
+  EXPECT_EQ(toWireStatus(name), -(value)) << #name;             \
+  EXPECT_EQ(fromWireStatus(toWireStatus(name)), name) << #name; \
   ++count;
 #include <xen/errno.h>
 #undef XEN_ERRNO

@@ -62,8 +62,8 @@ TEST(WireRequest, EveryOperationRoundTrips) {
 }
 
 TEST(WireRequest, FieldsLandAtTheirAbiOffsets) {
-  const auto p = encodeRequest({0x1234, Operation::BufCreate,
-                                BufCreateRequest{9, {0x11, 0x22, 0x33, 0x44}, 0x55}});
+  const auto p = encodeRequest(
+      {0x1234, Operation::BufCreate, BufCreateRequest{9, {0x11, 0x22, 0x33, 0x44}, 0x55}});
   unsigned char bytes[64];
   std::memcpy(bytes, &p, sizeof bytes);
   EXPECT_EQ(bytes[0], 0x34);
@@ -158,7 +158,7 @@ TEST(WireRequest, RandomPacketsAreDecodedOrRefusedNeverAnythingElse) {
     unsigned char raw[sizeof(xencamera_req)];
     for (auto& b : raw) b = static_cast<unsigned char>(byte(rng));
     raw[2] = static_cast<unsigned char>(raw[2] % 20);  // mostly known operations
-    if (i % 2 == 0) std::memset(raw + 3, 0, 5);       // half with a clean header
+    if (i % 2 == 0) std::memset(raw + 3, 0, 5);        // half with a clean header
     xencamera_req p;
     std::memcpy(&p, raw, sizeof p);
     const auto r = decodeRequest(p);
@@ -187,8 +187,15 @@ TEST(WireResponse, ErrorReplyEchoesIdAndRawOperation) {
 TEST(WireResponse, EveryPayloadTypeRoundTrips) {
   const std::vector<Response> replies = {
       {1, XENCAMERA_OP_CONFIG_SET, 0,
-       ConfigResponse{kNv12, 640, 480, XENCAMERA_COLORSPACE_SRGB, XENCAMERA_XFER_FUNC_SRGB,
-                      XENCAMERA_YCBCR_ENC_601, XENCAMERA_QUANTIZATION_LIM_RANGE, {4, 3}, {30, 1}}},
+       ConfigResponse{kNv12,
+                      640,
+                      480,
+                      XENCAMERA_COLORSPACE_SRGB,
+                      XENCAMERA_XFER_FUNC_SRGB,
+                      XENCAMERA_YCBCR_ENC_601,
+                      XENCAMERA_QUANTIZATION_LIM_RANGE,
+                      {4, 3},
+                      {30, 1}}},
       {2, XENCAMERA_OP_BUF_GET_LAYOUT, 0,
        BufLayout{2, 460800, {307200, 153600, 0, 0}, {640, 640, 0, 0}}},
       {3, XENCAMERA_OP_BUF_REQUEST, 0, BufCount{3}},
@@ -206,8 +213,8 @@ TEST(WireResponse, EveryPayloadTypeRoundTrips) {
 }
 
 TEST(WireResponse, CtrlGetValueSitsAtOctet16NotWhereTheDiagramDrawsIt) {
-  const auto p = encodeResponse({1, XENCAMERA_OP_CTRL_GET, 0,
-                                 ControlValue{ControlType::Hue, 0x0102030405060708LL}});
+  const auto p = encodeResponse(
+      {1, XENCAMERA_OP_CTRL_GET, 0, ControlValue{ControlType::Hue, 0x0102030405060708LL}});
   unsigned char bytes[64];
   std::memcpy(bytes, &p, sizeof bytes);
   EXPECT_EQ(bytes[8], XENCAMERA_CTRL_HUE);
@@ -237,8 +244,8 @@ TEST(WireResponse, LayoutWithoutPlanesOrWithFiveIsRefused) {
 }
 
 TEST(WireResponse, CtrlEnumWithAnImpossibleRangeIsRefused) {
-  auto p = encodeResponse({1, XENCAMERA_OP_CTRL_ENUM, 0,
-                           CtrlEnumResponse{0, ControlType::Hue, 0, 10, -10, 1, 0}});
+  auto p = encodeResponse(
+      {1, XENCAMERA_OP_CTRL_ENUM, 0, CtrlEnumResponse{0, ControlType::Hue, 0, 10, -10, 1, 0}});
   EXPECT_FALSE(decodeResponse(p).ok());
 }
 

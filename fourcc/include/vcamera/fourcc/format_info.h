@@ -43,16 +43,16 @@ struct ColorPlaneInfo {
 
 /// Everything vcamera knows about one pixel format. Plain constexpr data.
 struct FormatInfo {
-  std::string_view name;         ///< "NV12", the V4L2 macro without V4L2_PIX_FMT_
-  std::uint32_t v4l2 = 0;        ///< V4L2 pixelformat as in <linux/videodev2.h>
-  std::uint32_t drm = 0;         ///< DRM fourcc with the same memory layout, 0 if none
-  std::string_view drmName;      ///< "XRGB8888", the DRM macro without DRM_FORMAT_, or ""
+  std::string_view name;     ///< "NV12", the V4L2 macro without V4L2_PIX_FMT_
+  std::uint32_t v4l2 = 0;    ///< V4L2 pixelformat as in <linux/videodev2.h>
+  std::uint32_t drm = 0;     ///< DRM fourcc with the same memory layout, 0 if none
+  std::string_view drmName;  ///< "XRGB8888", the DRM macro without DRM_FORMAT_, or ""
   Encoding encoding = Encoding::kRgb;
   std::uint8_t memPlanes = 0;    ///< buffers (V4L2 num_planes): NV12 1, NV12M 2
   std::uint8_t colorPlanes = 0;  ///< component planes: NV12 2, YUYV 1
   std::array<ColorPlaneInfo, 4> planes{};
-  std::uint8_t hsub = 1;         ///< horizontal subsampling of colour planes 1.. (kernel hdiv)
-  std::uint8_t vsub = 1;         ///< vertical subsampling of colour planes 1.. (kernel vdiv)
+  std::uint8_t hsub = 1;  ///< horizontal subsampling of colour planes 1.. (kernel hdiv)
+  std::uint8_t vsub = 1;  ///< vertical subsampling of colour planes 1.. (kernel vdiv)
   Endianness endianness = Endianness::kNone;
   SizeRule sizeRule = SizeRule::kVcamera;
   std::string_view description;
@@ -95,7 +95,6 @@ enum class CodeSpace : std::uint8_t { kV4l2, kDrm };
 /// DRM name for a DRM code, including DRM formats vcamera has no entry for ("BGRA4444");
 /// empty when unknown. For messages about codes that mean different things in V4L2 and DRM.
 [[nodiscard]] std::string_view drmFormatName(std::uint32_t code);
-
 
 [[nodiscard]] std::string_view toString(Encoding encoding);
 [[nodiscard]] std::string_view toString(Endianness endianness);

@@ -141,8 +141,8 @@ struct CtrlEnumResponse {
   friend bool operator==(const CtrlEnumResponse&, const CtrlEnumResponse&) = default;
 };
 
-using ResponsePayload =
-    std::variant<std::monostate, ConfigResponse, BufLayout, BufCount, CtrlEnumResponse, ControlValue>;
+using ResponsePayload = std::variant<std::monostate, ConfigResponse, BufLayout, BufCount,
+                                     CtrlEnumResponse, ControlValue>;
 
 /// A reply. `operation` is the raw code, because a reply to an unknown operation echoes it.
 /// A failed reply (status < 0) carries no payload.

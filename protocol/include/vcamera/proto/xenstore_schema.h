@@ -70,7 +70,7 @@ struct FrontendConfig {
   bool beAlloc = false;               ///< `be-alloc` is exactly "1": the backend allocates buffers.
   std::string uniqueId;               ///< `unique-id`: names the physical camera.
   std::uint8_t maxBuffers = 0;        ///< `max-buffers`: 1..255.
-  std::vector<ControlType> controls;      ///< `controls`: each at most once, list order.
+  std::vector<ControlType> controls;  ///< `controls`: each at most once, list order.
   std::vector<FormatConfig> formats;  ///< `formats/...`: at least one, each non-empty.
   friend bool operator==(const FrontendConfig&, const FrontendConfig&) = default;
 };

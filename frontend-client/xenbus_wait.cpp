@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+// waitForNode() / waitForState(): XenStore watches turned into bounded blocking waits.
+#include "frontend-client/xenbus_wait.h"
+
+#include <poll.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace vcam::frontend {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Milliseconds left until `deadline` for poll(), never negative.
+int millisecondsLeft(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+
+std::optional<std::string> readOptional(xen::XenStore& store, const std::string& path) {
+  Result<std::string> value = store.read(xen::kNoTransaction, path);
+  if (!value) return std::nullopt;
+  return std::move(value).value();
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> waitForNode(
+    xen::XenStore& store, const std::string& path, std::string_view what,
+    const std::function<bool(const std::optional<std::string>&)>& accept,
+    std::chrono::milliseconds timeout) {
+  const Clock::time_point deadline = Clock::now() + timeout;
+  Result<xen::XsWatch> watch = store.watch(path, "vcamera-frontend-wait");
+  if (!watch) return watch.error();
+  for (;;) {
+    // Drain what fired, then look: the node may have changed before the watch was placed.
+    for (;;) {
+      Result<std::optional<xen::XsWatchEvent>> event = store.readWatch();
+      if (!event) return event.error();
+      if (!event->has_value()) break;
+    }
+    std::optional<std::string> value = readOptional(store, path);
+    if (accept(value)) return value;
+    pollfd pfd{store.watchFd(), POLLIN, 0};
+    const int ready = ::poll(&pfd, 1, millisecondsLeft(deadline));
+    if (ready < 0 && errno != EINTR) {
+      return makeError(errno, std::string("poll on the XenStore watch: ") + std::strerror(errno));
+    }
+    if (ready == 0) {
+      return makeError(ETIMEDOUT, "timed out after " + std::to_string(timeout.count()) +
+                                      " ms waiting for " + std::string(what) + " (" + path +
+                                      " is " + (value ? "\"" + *value + "\"" : "absent") + ")");
+    }
+  }
+}
+
+Result<proto::XenbusState> waitForState(xen::XenStore& store, const std::string& statePath,
+                                        std::string_view what,
+                                        const std::function<bool(proto::XenbusState)>& accept,
+                                        std::chrono::milliseconds timeout) {
+  Result<std::optional<std::string>> value = waitForNode(
+      store, statePath, what,
+      [&](const std::optional<std::string>& text) {
+        if (!text) return false;
+        Result<proto::XenbusState> state = proto::parseXenbusState(*text);
+        return state && accept(*state);
+      },
+      timeout);
+  if (!value) return value.error();
+  return proto::parseXenbusState(**value);
+}
+
+}  // namespace vcam::frontend
