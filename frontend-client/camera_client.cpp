@@ -2,8 +2,6 @@
 // CameraClient: XenBus handshake, request/reply matching by id, event order, buffers.
 #include "frontend-client/camera_client.h"
 
-#include <poll.h>
-
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -11,6 +9,8 @@
 #include <vcamera/proto/errno_map.h>
 #include <vcamera/proto/xenbus.h>
 
+#include "backend/base/poll.h"
+#include "backend/xen/event_channel_util.h"
 #include "backend/xen/xenstore_util.h"
 #include "frontend-client/xenbus_wait.h"
 
@@ -225,23 +225,18 @@ Result<proto::Event> CameraClient::waitEvent() {
 
 Status CameraClient::waitForNotification(Clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  pollfd pfd{xen_.events->fd(), POLLIN, 0};
-  const int ready = ::poll(&pfd, 1, left.count() > 0 ? static_cast<int>(left.count()) : 0);
-  if (ready < 0 && errno != EINTR) {
-    return makeError(errno, std::string("poll on event channels: ") + std::strerror(errno));
-  }
-  if (ready == 0) {
+  Result<bool> ready =
+      base::waitReadable(xen_.events->fd(), left.count() > 0 ? static_cast<int>(left.count()) : 0);
+  if (!ready) return prefixed("waiting on event channels", ready.error());
+  if (!*ready) {
     return makeError(ETIMEDOUT,
                      "no notification within " + std::to_string(options_.timeout.count()) + " ms");
   }
   // Unmask what fired before the caller looks at the rings, so nothing posted after the look
   // can go unnoticed.
-  for (;;) {
-    Result<std::optional<xen::Port>> port = xen_.events->pending();
-    if (!port) return port.error();
-    if (!port->has_value()) return {};
-    if (Status unmasked = xen_.events->unmask(**port); !unmasked) return unmasked;
-  }
+  Result<std::vector<xen::Port>> fired = xen::takeFiredPorts(*xen_.events);
+  if (!fired) return fired.error();
+  return {};
 }
 
 Status CameraClient::createBuffer(std::uint8_t index, const proto::BufLayout& layout,

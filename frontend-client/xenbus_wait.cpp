@@ -2,10 +2,9 @@
 // waitForNode() / waitForState(): XenStore watches turned into bounded blocking waits.
 #include "frontend-client/xenbus_wait.h"
 
-#include <poll.h>
-
 #include <cerrno>
-#include <cstring>
+
+#include "backend/base/poll.h"
 
 namespace vcam::frontend {
 namespace {
@@ -16,6 +15,10 @@ using Clock = std::chrono::steady_clock;
 int millisecondsLeft(Clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+
+Error prefixed(std::string_view what, const Error& error) {
+  return makeError(error.code, std::string(what) + ": " + error.message);
 }
 
 std::optional<std::string> readOptional(xen::XenStore& store, const std::string& path) {
@@ -42,12 +45,9 @@ Result<std::optional<std::string>> waitForNode(
     }
     std::optional<std::string> value = readOptional(store, path);
     if (accept(value)) return value;
-    pollfd pfd{store.watchFd(), POLLIN, 0};
-    const int ready = ::poll(&pfd, 1, millisecondsLeft(deadline));
-    if (ready < 0 && errno != EINTR) {
-      return makeError(errno, std::string("poll on the XenStore watch: ") + std::strerror(errno));
-    }
-    if (ready == 0) {
+    Result<bool> ready = base::waitReadable(store.watchFd(), millisecondsLeft(deadline));
+    if (!ready) return prefixed("waiting on the XenStore watch", ready.error());
+    if (!*ready) {
       return makeError(ETIMEDOUT, "timed out after " + std::to_string(timeout.count()) +
                                       " ms waiting for " + std::string(what) + " (" + path +
                                       " is " + (value ? "\"" + *value + "\"" : "absent") + ")");

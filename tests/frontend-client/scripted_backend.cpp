@@ -16,6 +16,7 @@
 #include <vcamera/proto/xenbus.h>
 #include <vcamera/proto/xenstore_schema.h>
 
+#include "backend/xen/event_channel_util.h"
 #include "backend/xen/ring/back_request_ring.h"
 #include "backend/xen/ring/event_page.h"
 #include "backend/xen/ring/page_directory.h"
@@ -103,12 +104,8 @@ class ScriptedBackend {
   }
 
   Status drainPorts() {
-    for (;;) {
-      Result<std::optional<xen::Port>> port = xen_.events->pending();
-      if (!port) return port.error();
-      if (!port->has_value()) return {};
-      if (Status ok = xen_.events->unmask(**port); !ok) return ok;
-    }
+    Result<std::vector<xen::Port>> fired = xen::takeFiredPorts(*xen_.events);
+    return fired ? Status{} : Status{fired.error()};
   }
 
   Result<bool> frontendClosing() {

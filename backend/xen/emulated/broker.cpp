@@ -12,8 +12,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "backend/base/poll.h"
+
 namespace vcam::xen::emu {
 namespace {
+
+using base::systemError;
 
 // epoll tags: the listener, the stop fd, then 2*id for a request socket, 2*id+1 for a
 // notification socket (connection ids start at 1).
@@ -25,11 +29,6 @@ constexpr std::uint64_t notifyTag(ConnectionId id) { return id * 2 + 1; }
 // The broker's own XenStore identity when it acts as the toolstack; never a connection id.
 constexpr ClientId kToolstack = 0;
 const Caller kToolstackCaller{kToolstack, 0};
-
-Error systemError(const std::string& what) {
-  const int code = errno;
-  return makeError(code, what + ": " + std::strerror(code));
-}
 
 std::string domainPath(DomId domid) { return "/local/domain/" + std::to_string(domid); }
 

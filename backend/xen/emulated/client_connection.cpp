@@ -2,35 +2,17 @@
 // BrokerConnection: connect, HELLO, call and notifications on the client side.
 #include "backend/xen/emulated/client_connection.h"
 
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "backend/base/poll.h"
 #include "backend/xen/emulated/client_registry.h"
 
 namespace vcam::xen::emu {
-namespace {
-
-Error systemError(const std::string& what) {
-  const int code = errno;
-  return makeError(code, what + ": " + std::strerror(code));
-}
-
-Status waitReadable(int fd, int timeoutMs) {
-  pollfd entry{fd, POLLIN, 0};
-  int ready = -1;
-  do {
-    ready = ::poll(&entry, 1, timeoutMs);
-  } while (ready < 0 && errno == EINTR);
-  if (ready < 0) return systemError("poll");
-  if (ready == 0) return makeError(ETIMEDOUT, "the emulated Xen broker did not answer");
-  return {};
-}
-
-}  // namespace
+using base::systemError;
 
 BrokerConnection::BrokerConnection(base::UniqueFd socket, DomId domid)
     : socket_(std::move(socket)), domid_(domid) {
@@ -77,7 +59,10 @@ Result<BrokerConnection::Reply> BrokerConnection::call(const wire::Writer& reque
                                                        std::span<const int> fds) {
   if (!socket_) return makeError(EBADF, "no connection to the emulated Xen broker");
   if (Status sent = wire::sendMessage(socket_.get(), request, fds); !sent) return sent.error();
-  if (Status ready = waitReadable(socket_.get(), kCallTimeoutMs); !ready) return ready.error();
+  if (Status ready = base::waitReadableOrFail(socket_.get(), kCallTimeoutMs,
+                                              "the emulated Xen broker's reply");
+      !ready)
+    return ready.error();
   Result<wire::Message> message = wire::receiveMessage(socket_.get(), false);
   if (!message) {
     if (message.error().code == EPIPE) return makeError(EPIPE, "the emulated Xen broker is gone");

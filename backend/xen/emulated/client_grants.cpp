@@ -13,17 +13,15 @@
 #include <cstring>
 #include <vector>
 
+#include "backend/base/poll.h"
 #include "backend/xen/emulated/client_registry.h"
 
 namespace vcam::xen::emu {
 namespace {
 
-using wire::Op;
+using base::systemError;
 
-Error systemError(const std::string& what) {
-  const int code = errno;
-  return makeError(code, what + ": " + std::strerror(code));
-}
+using wire::Op;
 
 Error badReply(std::string_view what) {
   return makeError(EPROTO, "malformed " + std::string(what) + " reply from the broker");

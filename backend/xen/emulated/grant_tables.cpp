@@ -12,21 +12,19 @@
 
 #include <vcamera/common/checked.h>
 
+#include "backend/base/poll.h"
 #include "backend/xen/emulated/udmabuf.h"
 #include "backend/xen/emulated/wire.h"
 
 namespace vcam::xen::emu {
 namespace {
 
+using base::systemError;
+
 std::string dom(DomId domid) { return "dom" + std::to_string(domid); }
 
 std::string refName(DomId granter, GrantRef ref) {
   return "ref " + std::to_string(ref) + " of " + dom(granter);
-}
-
-Error systemError(const std::string& what) {
-  const int code = errno;
-  return makeError(code, what + ": " + std::strerror(code));
 }
 
 // A fresh open file description of the same file: its own access mode, independent offset.

@@ -3,7 +3,6 @@
 #include "backend/xen/emulated/process.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -23,27 +22,15 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "backend/base/poll.h"
 #include "backend/xen/emulated/client_registry.h"
 #include "backend/xen/emulated/emulated_xen.h"
 
 namespace vcam::xen::emu {
 namespace {
 
-Error systemError(const std::string& what) {
-  const int code = errno;
-  return makeError(code, what + ": " + std::strerror(code));
-}
-
-Status waitReadable(int fd, int timeoutMs, const char* what) {
-  pollfd entry{fd, POLLIN, 0};
-  int ready = -1;
-  do {
-    ready = ::poll(&entry, 1, timeoutMs);
-  } while (ready < 0 && errno == EINTR);
-  if (ready < 0) return systemError("poll");
-  if (ready == 0) return makeError(ETIMEDOUT, std::string("timed out waiting for ") + what);
-  return {};
-}
+using base::systemError;
+using base::waitReadableOrFail;
 
 // glibc 2.36's <sys/pidfd.h> lacks extern "C": call the system call directly.
 int pidfdOpen(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0U)); }
@@ -118,7 +105,7 @@ void ChildProcess::killAndReap() noexcept {
 Result<int> ChildProcess::wait(int timeoutMs) {
   if (exitCode_) return *exitCode_;
   if (pid_ <= 0) return makeError(ECHILD, "no child process");
-  if (Status ended = waitReadable(pidfd_.get(), timeoutMs, "a child process"); !ended) {
+  if (Status ended = waitReadableOrFail(pidfd_.get(), timeoutMs, "a child process"); !ended) {
     return ended.error();
   }
   int status = 0;
@@ -194,7 +181,7 @@ Result<BrokerProcess> BrokerProcess::start(BrokerOptions options) {
   if (!child) return child.error();
   broker.child_ = std::move(*child);
   readyWrite.reset();
-  if (Status up = waitReadable(readyRead.get(), kDefaultWaitMs, "the broker"); !up) {
+  if (Status up = waitReadableOrFail(readyRead.get(), kDefaultWaitMs, "the broker"); !up) {
     return up.error();
   }
   char ready = 0;
@@ -264,7 +251,7 @@ Status MessagePipe::End::send(std::string_view message) const {
 }
 
 Result<std::string> MessagePipe::End::receive(int timeoutMs) const {
-  if (Status ready = waitReadable(fd_.get(), timeoutMs, "a pipe message"); !ready) {
+  if (Status ready = waitReadableOrFail(fd_.get(), timeoutMs, "a pipe message"); !ready) {
     return ready.error();
   }
   std::string buffer(kMaxBytes, '\0');

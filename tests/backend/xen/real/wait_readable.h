@@ -2,9 +2,7 @@
 // waitReadable(): poll one fd with a generous timeout, instead of sleeping in tests.
 #pragma once
 
-#include <poll.h>
-
-#include <cerrno>
+#include "backend/base/poll.h"
 
 namespace vcam::xen::test {
 
@@ -13,12 +11,8 @@ inline constexpr int kWaitMs = 10000;
 
 /// True when `fd` became readable within `timeoutMs`.
 inline bool waitReadable(int fd, int timeoutMs = kWaitMs) {
-  pollfd entry{fd, POLLIN, 0};
-  int ready = 0;
-  do {
-    ready = ::poll(&entry, 1, timeoutMs);
-  } while (ready < 0 && errno == EINTR);
-  return ready == 1 && (entry.revents & POLLIN) != 0;
+  Result<bool> ready = base::waitReadable(fd, timeoutMs);
+  return ready && *ready;
 }
 
 }  // namespace vcam::xen::test

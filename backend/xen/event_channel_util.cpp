@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+// takeFiredPorts().
+#include "backend/xen/event_channel_util.h"
+
+namespace vcam::xen {
+
+Result<std::vector<Port>> takeFiredPorts(EventChannels& events) {
+  std::vector<Port> fired;
+  for (;;) {
+    Result<std::optional<Port>> port = events.pending();
+    if (!port) return port.error();
+    if (!port->has_value()) return fired;
+    if (Status unmasked = events.unmask(**port); !unmasked) return unmasked.error();
+    fired.push_back(**port);
+  }
+}
+
+}  // namespace vcam::xen
