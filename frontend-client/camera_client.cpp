@@ -9,7 +9,7 @@
 #include <vcamera/proto/errno_map.h>
 #include <vcamera/proto/xenbus.h>
 
-#include "backend/base/poll.h"
+#include "backend/base/system_call.h"
 #include "backend/xen/event_channel_util.h"
 #include "backend/xen/xenstore_util.h"
 #include "frontend-client/xenbus_wait.h"

@@ -4,7 +4,7 @@
 
 #include <cerrno>
 
-#include "backend/base/poll.h"
+#include "backend/base/system_call.h"
 
 namespace vcam::frontend {
 namespace {

@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "backend/base/poll.h"
+#include "backend/base/system_call.h"
 
 namespace vcam::xen::emu {
 namespace {

@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "backend/base/poll.h"
+#include "backend/base/system_call.h"
 #include "backend/xen/emulated/client_registry.h"
 
 namespace vcam::xen::emu {

@@ -13,7 +13,7 @@
 #include <cstring>
 #include <vector>
 
-#include "backend/base/poll.h"
+#include "backend/base/system_call.h"
 #include "backend/xen/emulated/client_registry.h"
 
 namespace vcam::xen::emu {

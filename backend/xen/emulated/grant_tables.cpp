@@ -12,7 +12,7 @@
 
 #include <vcamera/common/checked.h>
 
-#include "backend/base/poll.h"
+#include "backend/base/system_call.h"
 #include "backend/xen/emulated/udmabuf.h"
 #include "backend/xen/emulated/wire.h"
 

@@ -22,7 +22,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#include "backend/base/poll.h"
+#include "backend/base/system_call.h"
 #include "backend/xen/emulated/client_registry.h"
 #include "backend/xen/emulated/emulated_xen.h"
 

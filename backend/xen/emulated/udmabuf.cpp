@@ -9,17 +9,15 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <string>
+
+#include "backend/base/system_call.h"
 
 namespace vcam::xen::emu {
 
 Result<base::UniqueFd> createUdmabuf(std::span<const MemfdRange> ranges) {
   if (ranges.empty()) return makeError(EINVAL, "udmabuf: no ranges");
   base::UniqueFd device(::open("/dev/udmabuf", O_RDWR | O_CLOEXEC));
-  if (!device) {
-    const int code = errno;
-    return makeError(code, std::string("open /dev/udmabuf: ") + std::strerror(code));
-  }
+  if (!device) return base::systemError("open /dev/udmabuf");
   // struct udmabuf_create_list ends in a flexible array: build it in a byte buffer.
   const std::size_t bytes =
       sizeof(udmabuf_create_list) + ranges.size() * sizeof(udmabuf_create_item);
@@ -36,10 +34,7 @@ Result<base::UniqueFd> createUdmabuf(std::span<const MemfdRange> ranges) {
     std::memcpy(buffer.get() + sizeof head + i * sizeof item, &item, sizeof item);
   }
   const int fd = ::ioctl(device.get(), UDMABUF_CREATE_LIST, buffer.get());
-  if (fd < 0) {
-    const int code = errno;
-    return makeError(code, std::string("UDMABUF_CREATE_LIST: ") + std::strerror(code));
-  }
+  if (fd < 0) return base::systemError("UDMABUF_CREATE_LIST");
   return base::UniqueFd(fd);
 }
 

@@ -2,7 +2,7 @@
 // waitReadable(): poll one fd with a generous timeout, instead of sleeping in tests.
 #pragma once
 
-#include "backend/base/poll.h"
+#include "backend/base/system_call.h"
 
 namespace vcam::xen::test {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// systemError() and waitReadable().
-#include "backend/base/poll.h"
+// systemError() and the bounded waits.
+#include "backend/base/system_call.h"
 
 #include <poll.h>
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Bounded waits on one file descriptor, and errno turned into an Error: what every blocking
-// helper (broker clients, process helpers, the frontend client) needs once.
+// System-call glue every blocking helper needs once: errno as an Error, bounded waits on an fd.
 #pragma once
 
 #include <string_view>
