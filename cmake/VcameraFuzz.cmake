@@ -23,6 +23,7 @@ add_link_options(-fsanitize=address,undefined)
 add_subdirectory(common)
 add_subdirectory(protocol)
 # Only the libraries the fuzz targets link are built from backend/ (EXCLUDE_FROM_ALL).
+add_subdirectory(fourcc EXCLUDE_FROM_ALL)  # backend/ libraries link it
 add_subdirectory(backend EXCLUDE_FROM_ALL)
 
 enable_testing()

@@ -47,6 +47,9 @@ Result<std::unique_ptr<CameraClient>> CameraClient::connect(xen::XenTransport& x
 
 Status CameraClient::handshake() {
   xen::XenStore& store = *xen_.store;
+  // A frontend (re)starting says so first: a backend that served an earlier connection of
+  // this device goes back to InitWait when it sees it.
+  if (Status fresh = writeState(XenbusState::Initialising); !fresh) return fresh;
   Result<std::string> backendId = store.read(xen::kNoTransaction, dir_ + "/backend-id");
   if (!backendId) return backendId.error();
   Result<std::uint16_t> backend = proto::parseDomid(*backendId);

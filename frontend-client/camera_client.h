@@ -33,9 +33,9 @@ struct ConnectOptions {
 };
 
 /// One connected virtual camera, seen from the guest. Connecting walks the XenBus handshake
-/// (read the configuration, wait for the backend's InitWait, choose the protocol version,
-/// share the request ring and event page, allocate both event channels, publish them in one
-/// transaction, Initialised, wait for the backend's Connected, Connected). Requests get ids
+/// (Initialising, read the configuration, wait for the backend's InitWait, choose the protocol
+/// version, share the request ring and event page, allocate both event channels, publish them in
+/// one transaction, Initialised, wait for the backend's Connected, Connected). Requests get ids
 /// here and wait for the reply with that id; events are checked to arrive with ids 0, 1, 2, ...
 /// Single-threaded and blocking (bounded by ConnectOptions::timeout): a test instrument and a
 /// reference for the kernel frontend, not a production driver.

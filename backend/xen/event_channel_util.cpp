@@ -10,8 +10,9 @@ Result<std::vector<Port>> takeFiredPorts(EventChannels& events) {
     Result<std::optional<Port>> port = events.pending();
     if (!port) return port.error();
     if (!port->has_value()) return fired;
-    if (Status unmasked = events.unmask(**port); !unmasked) return unmasked.error();
-    fired.push_back(**port);
+    // A port unbound after it fired (its session just ended) cannot be unmasked and concerns
+    // nobody any more: skip it rather than lose the others.
+    if (Status unmasked = events.unmask(**port); unmasked) fired.push_back(**port);
   }
 }
 

@@ -7,6 +7,8 @@
 
 #include <libyuv.h>
 
+#include <vector>
+
 #include "vcamera/common/fourcc_code.h"
 
 namespace vcam::fourcc::detail {
@@ -98,6 +100,25 @@ bool hasDirect(const FormatInfo& from, const FormatInfo& to) {
   return key(to) == kNv12 && (key(from) == kYuyv || key(from) == kUyvy);
 }
 
+// JPEG (JFIF) holds full-range BT.601 Y'CbCr. libyuv's MJPGToARGB converts it as limited
+// range (75% white comes out 204, not 191), so decode to planes and convert as J420.
+Status jpegToArgb(const FormatInfo& f, const std::uint8_t* jpeg, std::size_t bytes,
+                  std::uint8_t* argb, int as, int w, int h) {
+  const int cw = (w + 1) / 2;
+  const int ch = (h + 1) / 2;
+  std::vector<std::uint8_t> planes(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) +
+                                   2 * static_cast<std::size_t>(cw) * static_cast<std::size_t>(ch));
+  std::uint8_t* y = planes.data();
+  std::uint8_t* u = y + static_cast<std::ptrdiff_t>(w) * h;
+  std::uint8_t* v = u + static_cast<std::ptrdiff_t>(cw) * ch;
+  if (libyuv::MJPGToI420(jpeg, bytes, y, w, u, cw, v, cw, w, h, w, h) != 0) {
+    return makeError(EINVAL, "libyuv cannot decode the " + std::string(f.name) + " data as " +
+                                 std::to_string(w) + "x" + std::to_string(h) +
+                                 " (corrupt, or another size)");
+  }
+  return check(libyuv::J420ToARGB(y, w, u, cw, v, cw, argb, as, w, h), f, "from");
+}
+
 Status toArgb(const FormatInfo& f, const Planes& s, std::uint8_t* argb, int as, int w, int h) {
   const auto& d = s.data;
   const auto& st = s.stride;
@@ -153,12 +174,7 @@ Status toArgb(const FormatInfo& f, const Planes& s, std::uint8_t* argb, int as, 
       return check(libyuv::ARGB1555ToARGB(d[0], st[0], argb, as, w, h), f, "from");
     case kMjpg:
     case kJpeg:
-      if (libyuv::MJPGToARGB(d[0], s.bytes, argb, as, w, h, w, h) != 0) {
-        return makeError(EINVAL, "libyuv cannot decode the " + std::string(f.name) + " data as " +
-                                     std::to_string(w) + "x" + std::to_string(h) +
-                                     " (corrupt, or another size)");
-      }
-      return {};
+      return jpegToArgb(f, d[0], s.bytes, argb, as, w, h);
     default:
       return unsupported(f, "from");
   }

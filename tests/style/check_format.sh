@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$1
 cd "$root"
-mapfile -t files < <(find common protocol fourcc backend frontend-client bench tests \
+mapfile -t files < <(find common protocol fourcc backend frontend-client tools bench tests \
   \( -name '*.cpp' -o -name '*.h' \) -not -path 'protocol/include/vcamera/cameraif.h' \
   -not -path 'tests/protocol/abi/*' -not -path 'tests/protocol/kernel/*' | sort)
 bad=()

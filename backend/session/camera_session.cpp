@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+// CameraSession: per-operation semantics, buffer table and frame delivery.
+#include "backend/session/camera_session.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <numeric>
+
+#include <vcamera/common/fourcc_code.h>
+#include <vcamera/fourcc/format_info.h>
+#include <vcamera/proto/errno_map.h>
+
+#include "backend/base/log.h"
+#include "backend/source/colorimetry.h"
+
+namespace vcam::session {
+namespace {
+
+using proto::Operation;
+
+proto::Response failed(const Error& error) {
+  proto::Response response;
+  response.status = proto::toWireStatus(error);
+  return response;
+}
+
+Result<proto::FormatChoice> firstConfigured(const proto::FrontendConfig& config) {
+  const proto::FormatConfig& format = config.formats.front();
+  const proto::ResolutionConfig& resolution = format.resolutions.front();
+  return proto::FormatChoice{format.fourcc, resolution.resolution, resolution.frameRates.front()};
+}
+
+}  // namespace
+
+CameraSession::CameraSession(xen::XenTransport& xen, const ConnectionContext& context,
+                             CameraHub& hub, std::function<void(const Error&)> fail)
+    : xen_(xen),
+      address_(context.address),
+      config_(context.config),
+      channel_(context.channel),
+      hub_(hub),
+      fail_(std::move(fail)),
+      name_(deviceName(context.address)),
+      choice_(*firstConfigured(context.config)) {
+  hub_.attach(this);
+}
+
+CameraSession::~CameraSession() {
+  hub_.detach(this);
+  queue_.clear();
+  buffers_.clear();
+}
+
+proto::Response CameraSession::handle(const proto::Request& request) {
+  Reply reply = [&]() -> Reply {
+    switch (request.operation) {
+      case Operation::ConfigSet:
+        return configSet(std::get<proto::ConfigRequest>(request.payload), true);
+      case Operation::ConfigValidate:
+        return configSet(std::get<proto::ConfigRequest>(request.payload), false);
+      case Operation::ConfigGet:
+        return proto::ResponsePayload{describe(choice_)};
+      case Operation::FrameRateSet:
+        return frameRateSet(std::get<proto::FrameRateRequest>(request.payload));
+      case Operation::BufGetLayout:
+        return bufGetLayout();
+      case Operation::BufRequest:
+        return bufRequest(std::get<proto::BufCount>(request.payload));
+      case Operation::BufCreate:
+        return bufCreate(std::get<proto::BufCreateRequest>(request.payload));
+      case Operation::BufDestroy:
+        return bufDestroy(std::get<proto::IndexRequest>(request.payload).index);
+      case Operation::BufQueue:
+        return bufQueue(std::get<proto::IndexRequest>(request.payload).index);
+      case Operation::BufDequeue:
+        return bufDequeue(std::get<proto::IndexRequest>(request.payload).index);
+      case Operation::CtrlEnum:
+        return ctrlEnum(std::get<proto::IndexRequest>(request.payload).index);
+      case Operation::CtrlSet:
+        return ctrlSet(std::get<proto::ControlValue>(request.payload));
+      case Operation::CtrlGet:
+        return ctrlGet(std::get<proto::CtrlGetRequest>(request.payload).type);
+      case Operation::StreamStart:
+        return streamStart();
+      case Operation::StreamStop:
+        return streamStop();
+    }
+    return makeError(EOPNOTSUPP, "unknown operation");
+  }();
+  if (!reply) {
+    base::logMessage(
+        base::LogLevel::Debug, name_,
+        std::string(proto::operationName(request.operation)) + ": " + reply.error().message);
+    return failed(reply.error());
+  }
+  proto::Response response;
+  response.payload = std::move(reply).value();
+  return response;
+}
+
+proto::ConfigResponse CameraSession::describe(const proto::FormatChoice& choice) const {
+  proto::ConfigResponse config;
+  config.pixelFormat = choice.fourcc;
+  config.width = choice.resolution.width;
+  config.height = choice.resolution.height;
+  // The test pattern is the only source so far; sources will report their own (issue 8).
+  const source::Colorimetry colorimetry = source::colorimetryOf(fourcc::fromV4l2(choice.fourcc));
+  config.colorspace = colorimetry.colorspace;
+  config.xferFunc = colorimetry.xferFunc;
+  config.ycbcrEnc = colorimetry.ycbcrEnc;
+  config.quantization = colorimetry.quantization;
+  const std::uint32_t divisor = std::gcd(choice.resolution.width, choice.resolution.height);
+  config.displayAspectRatio = {choice.resolution.width / divisor,
+                               choice.resolution.height / divisor};
+  config.frameRate = choice.frameRate;
+  return config;
+}
+
+CameraSession::Reply CameraSession::configSet(const proto::ConfigRequest& request, bool apply) {
+  if (apply && configLocked()) {
+    return makeError(EBUSY, "the configuration is locked while buffers are allocated");
+  }
+  Result<proto::FormatChoice> nearest = proto::nearestConfigured(
+      config_, {request.pixelFormat, {request.width, request.height}, choice_.frameRate});
+  if (!nearest) return nearest.error();
+  // Another guest owns the camera's format: the nearest we can offer is that one.
+  if (std::optional<proto::FormatChoice> shared = hub_.lockedFormat(); shared && !configLocked()) {
+    if (!proto::isConfigured(config_, shared->fourcc, shared->resolution, shared->frameRate)) {
+      return makeError(EBUSY, "the camera is in use with a format this guest may not use");
+    }
+    nearest = *shared;
+  }
+  if (apply) choice_ = *nearest;
+  return proto::ResponsePayload{describe(*nearest)};
+}
+
+CameraSession::Reply CameraSession::frameRateSet(const proto::FrameRateRequest& request) {
+  if (streaming_) return makeError(EBUSY, "the frame rate cannot change while streaming");
+  Result<proto::FormatChoice> nearest =
+      proto::nearestConfigured(config_, {choice_.fourcc, choice_.resolution, request.frameRate});
+  if (!nearest) return nearest.error();
+  if (numBufs_ > 0) {
+    if (Status locked = hub_.lock(this, *nearest); !locked) return locked.error();
+  }
+  choice_ = *nearest;
+  return proto::ResponsePayload{};
+}
+
+Result<proto::BufLayout> CameraSession::currentLayout() const {
+  const fourcc::FormatInfo& info = fourcc::fromV4l2(choice_.fourcc);
+  if (!info.isValid()) {
+    return makeError(EINVAL, "no pixel format " + describeFourcc(choice_.fourcc));
+  }
+  Result<fourcc::Layout> layout =
+      fourcc::computeLayout(info, {choice_.resolution.width, choice_.resolution.height}, 1);
+  if (!layout) return layout.error();
+  if (layout->totalSize > UINT32_MAX) return makeError(EOVERFLOW, "frame larger than 4 GiB");
+  proto::BufLayout result;
+  result.numPlanes = static_cast<std::uint8_t>(layout->numMemPlanes);
+  result.size = static_cast<std::uint32_t>(layout->totalSize);
+  for (std::uint32_t i = 0; i < layout->numMemPlanes; ++i) {
+    result.planeSize[i] = layout->memPlanes[i].sizeImage;
+    result.planeStride[i] = layout->memPlanes[i].bytesPerLine;
+  }
+  return result;
+}
+
+CameraSession::Reply CameraSession::bufGetLayout() {
+  Result<proto::BufLayout> layout = currentLayout();
+  if (!layout) return layout.error();
+  return proto::ResponsePayload{*layout};
+}
+
+CameraSession::Reply CameraSession::bufRequest(const proto::BufCount& request) {
+  if (streaming_) return makeError(EBUSY, "buffers cannot be requested while streaming");
+  if (request.numBufs == 0) {
+    queue_.clear();
+    buffers_.clear();
+    numBufs_ = 0;
+    hub_.unlock(this);
+    return proto::ResponsePayload{proto::BufCount{0}};
+  }
+  const auto granted = std::min({request.numBufs, config_.maxBuffers, kMaxBuffersPerDevice});
+  if (Status locked = hub_.lock(this, choice_); !locked) return locked.error();
+  // A smaller count drops the buffers above it.
+  std::erase_if(queue_, [granted](std::uint8_t index) { return index >= granted; });
+  std::erase_if(buffers_, [granted](const auto& entry) { return entry.first >= granted; });
+  numBufs_ = granted;
+  return proto::ResponsePayload{proto::BufCount{granted}};
+}
+
+CameraSession::Reply CameraSession::bufCreate(const proto::BufCreateRequest& request) {
+  if (request.index >= numBufs_) {
+    return makeError(EINVAL, "buffer index " + std::to_string(request.index) +
+                                 " is not below the " + std::to_string(numBufs_) + " requested");
+  }
+  if (buffers_.contains(request.index)) {
+    return makeError(EEXIST, "buffer " + std::to_string(request.index) + " exists already");
+  }
+  Result<proto::BufLayout> layout = currentLayout();
+  if (!layout) return layout.error();
+  if (Status offsets = proto::checkPlaneOffsets(request, *layout); !offsets) return offsets.error();
+  Result<std::unique_ptr<buffer::GuestBuffer>> memory =
+      config_.beAlloc
+          ? buffer::shareBackendBuffer(xen_, address_.frontend, request.grefDirectory, layout->size)
+          : buffer::mapFrontendBuffer(xen_, address_.frontend, request.grefDirectory, layout->size);
+  if (!memory) return memory.error();
+  buffers_.emplace(request.index, Buffer{std::move(memory).value(), request.planeOffset});
+  return proto::ResponsePayload{};
+}
+
+CameraSession::Reply CameraSession::bufDestroy(std::uint8_t index) {
+  if (!buffers_.contains(index)) {
+    return makeError(ENOENT, "no buffer " + std::to_string(index));
+  }
+  std::erase(queue_, index);
+  buffers_.erase(index);
+  return proto::ResponsePayload{};
+}
+
+CameraSession::Reply CameraSession::bufQueue(std::uint8_t index) {
+  if (!buffers_.contains(index)) return makeError(ENOENT, "no buffer " + std::to_string(index));
+  if (std::find(queue_.begin(), queue_.end(), index) != queue_.end()) {
+    return makeError(EBUSY, "buffer " + std::to_string(index) + " is queued already");
+  }
+  queue_.push_back(index);
+  return proto::ResponsePayload{};
+}
+
+CameraSession::Reply CameraSession::bufDequeue(std::uint8_t index) {
+  if (!buffers_.contains(index)) return makeError(ENOENT, "no buffer " + std::to_string(index));
+  // A buffer handed back with FRAME_AVAIL left the queue already; one still queued is taken
+  // back unfilled (the guest stopped waiting for it).
+  std::erase(queue_, index);
+  return proto::ResponsePayload{};
+}
+
+bool CameraSession::hasControl(proto::ControlType type) const {
+  return std::find(config_.controls.begin(), config_.controls.end(), type) !=
+         config_.controls.end();
+}
+
+CameraSession::Reply CameraSession::ctrlEnum(std::uint8_t index) {
+  // -EINVAL past the last control is how the reference frontend stops enumerating.
+  if (index >= config_.controls.size()) {
+    return makeError(EINVAL, "no control " + std::to_string(index));
+  }
+  const ControlRange& range = controlRange(config_.controls[index]);
+  proto::CtrlEnumResponse response;
+  response.index = index;
+  response.type = range.type;
+  response.flags = range.flags;
+  response.min = range.min;
+  response.max = range.max;
+  response.step = range.step;
+  response.defaultValue = range.defaultValue;
+  return proto::ResponsePayload{response};
+}
+
+CameraSession::Reply CameraSession::ctrlSet(const proto::ControlValue& request) {
+  if (!hasControl(request.type)) {
+    return makeError(
+        EINVAL, std::string("this device has no ") + std::string(proto::controlName(request.type)));
+  }
+  if (Status set = hub_.setControl(this, request.type, request.value); !set) return set.error();
+  return proto::ResponsePayload{};
+}
+
+CameraSession::Reply CameraSession::ctrlGet(proto::ControlType type) {
+  if (!hasControl(type)) {
+    return makeError(EINVAL,
+                     std::string("this device has no ") + std::string(proto::controlName(type)));
+  }
+  return proto::ResponsePayload{proto::ControlValue{type, hub_.control(type)}};
+}
+
+CameraSession::Reply CameraSession::streamStart() {
+  if (streaming_) return makeError(EBUSY, "already streaming");
+  if (numBufs_ == 0) return makeError(EINVAL, "no buffers requested");
+  if (Status started = hub_.startStreaming(this); !started) return started.error();
+  streaming_ = true;
+  return proto::ResponsePayload{};
+}
+
+CameraSession::Reply CameraSession::streamStop() {
+  hub_.stopStreaming(this);
+  streaming_ = false;
+  queue_.clear();  // every buffer is the guest's again
+  return proto::ResponsePayload{};
+}
+
+void CameraSession::frameDue(std::uint32_t sequence, FrameRenderer& renderer) {
+  if (queue_.empty()) return;  // no buffer: this guest skips the frame (a gap in seq_num)
+  const std::uint8_t index = queue_.front();
+  auto found = buffers_.find(index);
+  if (found == buffers_.end()) return;
+  Result<proto::BufLayout> layout = currentLayout();
+  if (!layout) return;
+  std::array<std::span<std::byte>, XENCAMERA_MAX_PLANE> planes{};
+  std::span<std::byte> bytes = found->second.memory->bytes();
+  for (std::size_t i = 0; i < layout->numPlanes; ++i) {
+    planes[i] = bytes.subspan(found->second.offsets[i], layout->planeSize[i]);
+  }
+  Result<std::uint32_t> used = renderer.render(
+      sequence, std::span<const std::span<std::byte>>(planes.data(), layout->numPlanes));
+  if (!used) {
+    base::logMessage(
+        base::LogLevel::Warning, name_,
+        "frame " + std::to_string(sequence) + " not rendered: " + used.error().message);
+    return;
+  }
+  Result<std::uint16_t> posted =
+      channel_.post(proto::Event{0, proto::FrameAvail{index, *used, sequence}});
+  if (!posted) {
+    // A full event page means the guest is behind: it misses this frame, keeps the buffer.
+    if (posted.error().code != ENOSPC) fail_(posted.error());
+    return;
+  }
+  queue_.pop_front();
+}
+
+void CameraSession::controlChanged(proto::ControlType type, std::int64_t value) {
+  if (!hasControl(type)) return;
+  Result<std::uint16_t> posted = channel_.post(proto::Event{0, proto::ControlValue{type, value}});
+  if (!posted && posted.error().code != ENOSPC) fail_(posted.error());
+}
+
+HandlerFactory cameraSessions(xen::XenTransport& xen, CameraRegistry& cameras) {
+  return [&xen,
+          &cameras](const ConnectionContext& context) -> Result<std::unique_ptr<RequestHandler>> {
+    CameraHub& hub = cameras.hub(context.config.uniqueId);
+    return std::unique_ptr<RequestHandler>(new CameraSession(xen, context, hub, context.fail));
+  };
+}
+
+}  // namespace vcam::session

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// CameraSession: the fifteen cameraif operations for one connected device, on a shared camera.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include <vcamera/cameraif.h>
+#include <vcamera/common/result.h>
+#include <vcamera/fourcc/layout.h>
+#include <vcamera/proto/wire.h>
+#include <vcamera/proto/xenstore_schema.h>
+
+#include "backend/buffer/guest_buffer.h"
+#include "backend/session/camera_hub.h"
+#include "backend/session/device_session.h"
+#include "backend/session/request_handler.h"
+#include "backend/xen/transport.h"
+
+namespace vcam::session {
+
+/// The backend's hard cap on buffers per device, whatever `max-buffers` says.
+inline constexpr std::uint8_t kMaxBuffersPerDevice = 32;
+
+/// Answers one device's requests (cameraif semantics, notes section 1.8) and delivers its
+/// frames. Errors go back as statuses:
+///  - EBUSY: the configuration or buffer count is locked (buffers requested, streaming) or
+///    another guest holds the camera in a format this one may not use;
+///  - EINVAL: a bad index or a control this device does not have, STREAM_START without
+///    buffers; ENOENT: no buffer at that index; EEXIST: a buffer at that index already;
+///  - ERANGE: a control value outside its range.
+/// Frames: each tick of the camera's clock renders into the oldest queued buffer, which is
+/// then posted (FRAME_AVAIL, seq_num = the camera's frame number) and leaves the queue; with no
+/// buffer queued the frame is skipped and the guest sees a gap in seq_num.
+class CameraSession final : public RequestHandler, public CameraUser {
+ public:
+  /// `fail` disconnects the device later (for errors found outside a request, e.g. a broken
+  /// event page while posting a frame).
+  CameraSession(xen::XenTransport& xen, const ConnectionContext& context, CameraHub& hub,
+                std::function<void(const Error&)> fail);
+  ~CameraSession() override;
+  CameraSession(const CameraSession&) = delete;
+  CameraSession& operator=(const CameraSession&) = delete;
+
+  [[nodiscard]] proto::Response handle(const proto::Request& request) override;
+  void frameDue(std::uint32_t sequence, FrameRenderer& renderer) override;
+  void controlChanged(proto::ControlType type, std::int64_t value) override;
+
+ private:
+  struct Buffer {
+    std::unique_ptr<buffer::GuestBuffer> memory;
+    std::array<std::uint32_t, XENCAMERA_MAX_PLANE> offsets{};
+  };
+  using Reply = Result<proto::ResponsePayload>;
+
+  [[nodiscard]] Reply configSet(const proto::ConfigRequest& request, bool apply);
+  [[nodiscard]] Reply frameRateSet(const proto::FrameRateRequest& request);
+  [[nodiscard]] Reply bufGetLayout();
+  [[nodiscard]] Reply bufRequest(const proto::BufCount& request);
+  [[nodiscard]] Reply bufCreate(const proto::BufCreateRequest& request);
+  [[nodiscard]] Reply bufDestroy(std::uint8_t index);
+  [[nodiscard]] Reply bufQueue(std::uint8_t index);
+  [[nodiscard]] Reply bufDequeue(std::uint8_t index);
+  [[nodiscard]] Reply ctrlEnum(std::uint8_t index);
+  [[nodiscard]] Reply ctrlSet(const proto::ControlValue& request);
+  [[nodiscard]] Reply ctrlGet(proto::ControlType type);
+  [[nodiscard]] Reply streamStart();
+  [[nodiscard]] Reply streamStop();
+
+  [[nodiscard]] proto::ConfigResponse describe(const proto::FormatChoice& choice) const;
+  [[nodiscard]] Result<proto::BufLayout> currentLayout() const;
+  [[nodiscard]] bool hasControl(proto::ControlType type) const;
+  [[nodiscard]] bool configLocked() const { return numBufs_ > 0 || streaming_; }
+
+  xen::XenTransport& xen_;
+  DeviceAddress address_;
+  proto::FrontendConfig config_;
+  RingChannel& channel_;
+  CameraHub& hub_;
+  std::function<void(const Error&)> fail_;
+  std::string name_;
+
+  proto::FormatChoice choice_;
+  std::uint8_t numBufs_ = 0;
+  bool streaming_ = false;
+  std::map<std::uint8_t, Buffer> buffers_;
+  std::deque<std::uint8_t> queue_;
+};
+
+/// A HandlerFactory making a CameraSession per connection, on the registry's hub for the
+/// device's `unique-id`. Both arguments must outlive the service using the factory.
+[[nodiscard]] HandlerFactory cameraSessions(xen::XenTransport& xen, CameraRegistry& cameras);
+
+}  // namespace vcam::session

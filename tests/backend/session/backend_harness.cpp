@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// BackendHarness: processes, attach, connect, and a clean stop of the backend.
+#include "tests/backend/session/backend_harness.h"
+
+#include <vcamera/proto/xenbus.h>
+
+#include "backend/xen/toolstack.h"
+#include "frontend-client/xenbus_wait.h"
+
+namespace vcam::session::test {
+namespace {
+
+// The backend process: the service on an event loop until the test says "stop".
+int runBackend(xen::XenTransport& xen, const xen::emu::MessagePipe::End& control,
+               const HandlersMaker& handlers) {
+  Result<std::unique_ptr<base::EventLoop>> loop = base::EventLoop::create();
+  if (!loop) return 10;
+  base::EventLoop& running = **loop;
+  ServiceOptions options;
+  options.handlers = handlers(running, xen);
+  Result<std::unique_ptr<BackendService>> service =
+      BackendService::create(running, xen, std::move(options));
+  if (!service) return 11;
+  Result<base::LoopHandle> stopper = running.watchReadable(control.fd(), [&] {
+    (void)control.receive(0);
+    running.stop();
+  });
+  if (!stopper) return 12;
+  if (!control.send("running")) return 13;
+  return running.run() ? 0 : 14;
+}
+
+}  // namespace
+
+void BackendHarness::SetUp() {
+  Result<xen::emu::BrokerProcess> broker = xen::emu::BrokerProcess::start();
+  ASSERT_TRUE(broker) << broker.error().message;
+  broker_ = std::move(broker).value();
+  for (auto [xen, domid] : {std::pair{&dom0_, xen::DomId{0}},
+                            {&guestA_, kGuestA},
+                            {&guestB_, kGuestB},
+                            {&driver_, kDriverDomain}}) {
+    Result<xen::XenTransport> connected = xen::emu::connectEmulatedXen(broker_.socketPath(), domid);
+    ASSERT_TRUE(connected) << connected.error().message;
+    *xen = std::move(connected).value();
+  }
+  Result<xen::emu::MessagePipe> pipe = xen::emu::MessagePipe::create();
+  ASSERT_TRUE(pipe) << pipe.error().message;
+  control_ = std::move(pipe).value();
+}
+
+void BackendHarness::TearDown() {
+  if (backend_.pid() <= 0) return;
+  EXPECT_TRUE(control_.parent().send("stop"));
+  Result<int> code = backend_.wait();
+  ASSERT_TRUE(code) << code.error().message;
+  EXPECT_EQ(*code, 0);
+}
+
+void BackendHarness::attach(xen::DomId guest, const proto::FrontendConfig& config,
+                            std::uint32_t devId) {
+  Status attached = xen::attachCamera(*dom0_.store, {guest, kDriverDomain, devId, config});
+  ASSERT_TRUE(attached) << attached.error().message;
+}
+
+void BackendHarness::startBackend(HandlersMaker handlers) {
+  xen::emu::MessagePipe::End& control = control_.child();
+  Result<xen::emu::DomainProcess> backend = xen::emu::DomainProcess::start(
+      broker_.socketPath(), kDriverDomain,
+      [&control, handlers](xen::XenTransport& xen) { return runBackend(xen, control, handlers); });
+  ASSERT_TRUE(backend) << backend.error().message;
+  backend_ = std::move(backend).value();
+  Result<std::string> running = control_.parent().receive();
+  ASSERT_TRUE(running) << running.error().message;
+}
+
+std::unique_ptr<frontend::CameraClient> BackendHarness::connect(xen::XenTransport& guest,
+                                                                std::uint32_t devId) {
+  Result<std::unique_ptr<frontend::CameraClient>> client =
+      frontend::CameraClient::connect(guest, {devId, kWait});
+  EXPECT_TRUE(client) << client.error().message;
+  return client ? std::move(client).value() : nullptr;
+}
+
+void BackendHarness::expectBackendState(xen::DomId guest, proto::XenbusState expected) {
+  Result<proto::XenbusState> state = frontend::waitForState(
+      *dom0_.store, proto::backendDevicePath(kDriverDomain, guest, 0) + "/state",
+      "the backend's state", [&](proto::XenbusState s) { return s == expected; }, kWait);
+  EXPECT_TRUE(state) << state.error().message;
+}
+
+xen::emu::BrokerReport BackendHarness::report() {
+  Result<xen::emu::BrokerReport> got = xen::emu::queryBroker(broker_.socketPath());
+  EXPECT_TRUE(got) << got.error().message;
+  return got ? std::move(got).value() : xen::emu::BrokerReport{};
+}
+
+}  // namespace vcam::session::test

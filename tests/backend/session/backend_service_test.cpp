@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+// BackendService over the emulated Xen: devices found at start and hot-plugged, guests served,
+// reconnects, several guests at once, a guest that dies, a guest that breaks its ring.
+#include "backend/session/backend_service.h"
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <chrono>
+
+#include <vcamera/proto/errno_map.h>
+#include <vcamera/proto/xenbus.h>
+
+#include "backend/base/event_loop.h"
+#include "backend/xen/emulated/emulated_xen.h"
+#include "backend/xen/emulated/process.h"
+#include "backend/xen/toolstack.h"
+#include "frontend-client/camera_client.h"
+#include "frontend-client/xenbus_wait.h"
+#include "tests/backend/session/backend_harness.h"
+
+namespace vcam::session {
+namespace {
+
+using namespace std::chrono_literals;
+using proto::XenbusState;
+using test::kGuestA;
+using test::kGuestB;
+using xen::emu::DomainProcess;
+using xen::emu::MessagePipe;
+
+// The handler the tests' backend runs: CONFIG_GET answers 640x480, the rest is refused. (The
+// camera operations have their own tests; these are about the session around them.)
+class ConfigOnlyHandler final : public RequestHandler {
+ public:
+  proto::Response handle(const proto::Request& request) override {
+    proto::Response reply;
+    if (request.operation != proto::Operation::ConfigGet) {
+      reply.status = proto::toWireStatus(EOPNOTSUPP);
+      return reply;
+    }
+    proto::ConfigResponse config;
+    config.pixelFormat = 0x56595559;
+    config.width = 640;
+    config.height = 480;
+    config.frameRate = {30, 1};
+    reply.payload = config;
+    return reply;
+  }
+};
+
+proto::FrontendConfig config() {
+  proto::FrontendConfig c;
+  c.uniqueId = "cam0";
+  c.maxBuffers = 4;
+  c.formats = {{0x56595559, {{{640, 480}, {{30, 1}}}}}};
+  return c;
+}
+
+class BackendServiceTest : public test::BackendHarness {
+ protected:
+  void attach(xen::DomId guest) { BackendHarness::attach(guest, config()); }
+  void startBackend() {
+    BackendHarness::startBackend([](base::EventLoop&, xen::XenTransport&) -> HandlerFactory {
+      return [](const ConnectionContext&) -> Result<std::unique_ptr<RequestHandler>> {
+        return std::unique_ptr<RequestHandler>(new ConfigOnlyHandler);
+      };
+    });
+  }
+
+  static void expectServed(frontend::CameraClient& client) {
+    Result<proto::Response> reply =
+        client.callChecked(proto::Request{0, proto::Operation::ConfigGet, {}});
+    ASSERT_TRUE(reply) << reply.error().message;
+    EXPECT_EQ(std::get<proto::ConfigResponse>(reply->payload).width, 640u);
+  }
+};
+
+TEST_F(BackendServiceTest, ADeviceAttachedBeforeStartIsServed) {
+  attach(kGuestA);
+  startBackend();
+  auto client = connect(guestA_);
+  ASSERT_TRUE(client);
+  expectServed(*client);
+  EXPECT_EQ(client->version(), "1");
+}
+
+TEST_F(BackendServiceTest, ADeviceAttachedWhileRunningIsServed) {
+  startBackend();
+  attach(kGuestA);
+  auto client = connect(guestA_);
+  ASSERT_TRUE(client);
+  expectServed(*client);
+}
+
+TEST_F(BackendServiceTest, AGuestThatDisconnectsCanConnectAgain) {
+  attach(kGuestA);
+  startBackend();
+  auto first = connect(guestA_);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(first->disconnect());
+  first.reset();
+  auto second = connect(guestA_);
+  ASSERT_TRUE(second);
+  expectServed(*second);
+  EXPECT_TRUE(report().violations.empty());
+}
+
+TEST_F(BackendServiceTest, TwoGuestsAreServedAtOnce) {
+  attach(kGuestA);
+  attach(kGuestB);
+  startBackend();
+  auto a = connect(guestA_);
+  auto b = connect(guestB_);
+  ASSERT_TRUE(a && b);
+  expectServed(*a);
+  expectServed(*b);
+  expectServed(*a);
+}
+
+TEST_F(BackendServiceTest, AGuestKilledMidSessionIsCleanedUpAndOthersCarryOn) {
+  attach(kGuestA);
+  attach(kGuestB);
+  startBackend();
+  auto b = connect(guestB_);
+  ASSERT_TRUE(b);
+  // Guest A lives in its own process and dies without a word once connected.
+  Result<MessagePipe> pipe = MessagePipe::create();
+  ASSERT_TRUE(pipe);
+  MessagePipe::End& child = pipe->child();
+  Result<DomainProcess> guest =
+      DomainProcess::start(broker_.socketPath(), kGuestA, [&child](xen::XenTransport& xen) {
+        auto client = frontend::CameraClient::connect(xen, {});
+        if (!client) return 1;
+        (void)child.send("connected");
+        (void)child.receive();  // until killed
+        return 0;
+      });
+  ASSERT_TRUE(guest);
+  ASSERT_TRUE(pipe->parent().receive());
+  guestA_ = {};  // our own handles of domain 3 go too, so the domain dies with the process
+  ASSERT_EQ(::kill(guest->pid(), SIGKILL), 0);
+  ASSERT_TRUE(guest->wait());
+  expectBackendState(kGuestA, XenbusState::Closed);
+  EXPECT_EQ(report().count(xen::emu::ViolationKind::UnshareWhileMapped), 0u);
+  expectServed(*b);
+}
+
+}  // namespace
+}  // namespace vcam::session
