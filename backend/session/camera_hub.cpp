@@ -32,6 +32,14 @@ bool contains(const std::vector<CameraUser*>& users, CameraUser* user) {
 
 }  // namespace
 
+Result<fourcc::Layout> layoutOf(const proto::FormatChoice& format) {
+  const fourcc::FormatInfo& info = fourcc::fromV4l2(format.fourcc);
+  if (!info.isValid()) {
+    return makeError(EINVAL, "no pixel format " + describeFourcc(format.fourcc));
+  }
+  return fourcc::computeLayout(info, {format.resolution.width, format.resolution.height}, 1);
+}
+
 const ControlRange& controlRange(proto::ControlType type) {
   for (const ControlRange& range : kControls) {
     if (range.type == type) return range;
@@ -58,14 +66,10 @@ Status CameraHub::lock(CameraUser* user, const proto::FormatChoice& format) {
     return makeError(EBUSY, "camera " + uniqueId_ + " is in use with another format");
   }
   if (!format_ || !(*format_ == format)) {
-    const fourcc::FormatInfo& info = fourcc::fromV4l2(format.fourcc);
-    if (!info.isValid()) {
-      return makeError(EINVAL, "no pixel format " + describeFourcc(format.fourcc));
-    }
-    Result<fourcc::Layout> layout =
-        fourcc::computeLayout(info, {format.resolution.width, format.resolution.height}, 1);
+    Result<fourcc::Layout> layout = layoutOf(format);
     if (!layout) return layout.error();
-    Result<std::unique_ptr<FrameRenderer>> renderer = renderers_(info, *layout);
+    Result<std::unique_ptr<FrameRenderer>> renderer =
+        renderers_(fourcc::fromV4l2(format.fourcc), *layout);
     if (!renderer) return renderer.error();
     renderer_ = std::move(renderer).value();
     format_ = format;

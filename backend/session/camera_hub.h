@@ -34,6 +34,10 @@ class FrameRenderer {
 using RendererFactory = std::function<Result<std::unique_ptr<FrameRenderer>>(
     const fourcc::FormatInfo& format, const fourcc::Layout& layout)>;
 
+/// The frame layout of a configured format: the fourcc table's, stride alignment 1 (what
+/// Linux computes and what BUF_GET_LAYOUT reports). EINVAL for a FOURCC not in the table.
+[[nodiscard]] Result<fourcc::Layout> layoutOf(const proto::FormatChoice& format);
+
 /// One control of the four cameraif knows: its range and default (XENCAMERA_CTRL_FLG_* flags).
 struct ControlRange {
   proto::ControlType type = proto::ControlType::Brightness;

@@ -147,12 +147,7 @@ CameraSession::Reply CameraSession::frameRateSet(const proto::FrameRateRequest& 
 }
 
 Result<proto::BufLayout> CameraSession::currentLayout() const {
-  const fourcc::FormatInfo& info = fourcc::fromV4l2(choice_.fourcc);
-  if (!info.isValid()) {
-    return makeError(EINVAL, "no pixel format " + describeFourcc(choice_.fourcc));
-  }
-  Result<fourcc::Layout> layout =
-      fourcc::computeLayout(info, {choice_.resolution.width, choice_.resolution.height}, 1);
+  Result<fourcc::Layout> layout = layoutOf(choice_);
   if (!layout) return layout.error();
   if (layout->totalSize > UINT32_MAX) return makeError(EOVERFLOW, "frame larger than 4 GiB");
   proto::BufLayout result;

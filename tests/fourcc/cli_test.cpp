@@ -3,7 +3,6 @@
 // the exact `layout --json` shape, and a convert round trip ending in a PNG.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "frame_checksum.h"
+#include "tests/support/cli_run.h"
 
 namespace {
 
@@ -19,22 +19,8 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exitCode = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::string bytes;
-  if (FILE* file = std::fopen(path.c_str(), "rb")) {
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) bytes.append(buffer, n);
-    std::fclose(file);
-  }
-  return bytes;
-}
+using vcam::testsupport::CliRun;
+using vcam::testsupport::slurp;
 
 class FourccCli : public ::testing::Test {
  protected:
@@ -46,22 +32,8 @@ class FourccCli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Arguments are single-quoted for sh; none of ours contain a quote.
   CliRun run(const std::vector<std::string>& args) {
-    std::string command = std::string("'") + VCAMERA_FOURCC_BIN + "'";
-    for (const auto& a : args) command += " '" + a + "'";
-    const auto errFile = dir_ / "stderr.txt";
-    command += " 2>'" + errFile.string() + "'";
-    CliRun result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-    const int status = pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.err = slurp(errFile);
-    return result;
+    return vcam::testsupport::runCli(VCAMERA_FOURCC_BIN, args, dir_);
   }
 
   std::string file(const std::string& name) const { return (dir_ / name).string(); }

@@ -3,7 +3,7 @@
 // reading the nodes back as dom0, plus every kind of bad argument and the exact `list --json`.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +22,7 @@
 #include "backend/xen/emulated/emulated_xen.h"
 #include "backend/xen/emulated/process.h"
 #include "backend/xen/xenstore_util.h"
+#include "tests/support/cli_run.h"
 
 namespace vcam::xen {
 namespace {
@@ -35,22 +36,7 @@ constexpr DomId kGuest = 3;
 constexpr DomId kDriverDomain = 5;
 constexpr DomId kOtherGuest = 7;
 
-struct CliRun {
-  int exitCode = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::string bytes;
-  if (FILE* file = std::fopen(path.c_str(), "rb")) {
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) bytes.append(buffer, n);
-    std::fclose(file);
-  }
-  return bytes;
-}
+using testsupport::CliRun;
 
 // readFrontendConfig()'s canonical order: formats by FOURCC node name, sizes by (w, h).
 std::vector<proto::FormatConfig> canonical(std::vector<proto::FormatConfig> formats) {
@@ -86,22 +72,8 @@ class VcameraCtl : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Arguments are single-quoted for sh; none of ours contain a quote.
   CliRun runRaw(const std::vector<std::string>& args) {
-    std::string command = std::string("'") + VCAMERA_CTL_BIN + "'";
-    for (const auto& a : args) command += " '" + a + "'";
-    const fs::path errFile = dir_ / "stderr.txt";
-    command += " 2>'" + errFile.string() + "'";
-    CliRun result;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.err = slurp(errFile);
-    return result;
+    return testsupport::runCli(VCAMERA_CTL_BIN, args, dir_);
   }
   // The subcommand and its arguments, against our broker.
   CliRun run(std::vector<std::string> args) {
