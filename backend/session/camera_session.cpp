@@ -46,6 +46,13 @@ CameraSession::CameraSession(xen::XenTransport& xen, const ConnectionContext& co
 }
 
 CameraSession::~CameraSession() {
+  if (framesDelivered_ + framesSkipped_ > 0) {
+    base::logMessage(base::LogLevel::Info, name_,
+                     std::to_string(framesDelivered_) + " frames delivered, " +
+                         std::to_string(framesSkipped_) + " skipped; " +
+                         std::to_string(bytesRendered_) + " bytes rendered in place, " +
+                         std::to_string(bytesCopied_) + " bytes copied");
+  }
   hub_.detach(this);
   queue_.clear();
   buffers_.clear();
@@ -285,7 +292,10 @@ CameraSession::Reply CameraSession::streamStop() {
 }
 
 void CameraSession::frameDue(std::uint32_t sequence, FrameRenderer& renderer) {
-  if (queue_.empty()) return;  // no buffer: this guest skips the frame (a gap in seq_num)
+  if (queue_.empty()) {  // no buffer: this guest skips the frame (a gap in seq_num)
+    ++framesSkipped_;
+    return;
+  }
   const std::uint8_t index = queue_.front();
   auto found = buffers_.find(index);
   if (found == buffers_.end()) return;
@@ -309,9 +319,12 @@ void CameraSession::frameDue(std::uint32_t sequence, FrameRenderer& renderer) {
   if (!posted) {
     // A full event page means the guest is behind: it misses this frame, keeps the buffer.
     if (posted.error().code != ENOSPC) fail_(posted.error());
+    ++framesSkipped_;
     return;
   }
   queue_.pop_front();
+  ++framesDelivered_;
+  bytesRendered_ += *used;
 }
 
 void CameraSession::controlChanged(proto::ControlType type, std::int64_t value) {

@@ -90,6 +90,12 @@ class CameraSession final : public RequestHandler, public CameraUser {
   bool streaming_ = false;
   std::map<std::uint8_t, Buffer> buffers_;
   std::deque<std::uint8_t> queue_;
+
+  // Logged when the session ends: what the guest got and what it cost.
+  std::uint64_t framesDelivered_ = 0;
+  std::uint64_t framesSkipped_ = 0;  ///< ticks that found no buffer queued (or a full page)
+  std::uint64_t bytesRendered_ = 0;  ///< written by the renderer straight into guest buffers
+  std::uint64_t bytesCopied_ = 0;    ///< copied from a source's own buffers (none yet)
 };
 
 /// A HandlerFactory making a CameraSession per connection, on the registry's hub for the

@@ -77,6 +77,14 @@ Result<std::unique_ptr<Broker>> Broker::create(const std::string& socketPath,
   std::unique_ptr<Broker> broker(new Broker(socketPath, options));
   if (Status listening = broker->listen(); !listening) return listening.error();
   broker->introduceDom0();
+  for (DomId domid : options.domains) {
+    if (domid == 0 || domid >= kDomidFirstReserved) {
+      return makeError(EINVAL, "cannot create domain " + std::to_string(domid));
+    }
+    // The running domain itself holds one reference, so it outlives its connections.
+    if (++broker->domainConnections_[domid] == 1) broker->introduce(domid);
+  }
+  (void)broker->tree_.takeFiredWatches();  // nobody is connected yet
   return broker;
 }
 

@@ -73,6 +73,9 @@ inline constexpr DomId kDomidFirstReserved = 0x7ff0;
 struct BrokerOptions {
   XenStoreQuota quota;
   bool logViolations = false;  ///< print each violation to stderr as it happens
+  /// Domains created up front, as `xl create` would: they exist (and a toolstack may attach
+  /// devices to them) before any of their processes connects, until the broker stops.
+  std::vector<DomId> domains;
 };
 
 /// The emulated Xen. Single-threaded: run() serves every client from one epoll loop.

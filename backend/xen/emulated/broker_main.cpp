@@ -9,21 +9,24 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "backend/xen/emulated/broker.h"
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: vcamera-xen-broker --socket PATH [--ready-fd N] [--log-violations]\n"
+    "usage: vcamera-xen-broker --socket PATH [--ready-fd N] [--log-violations] [--domain ID]...\n"
     "  Serves the emulated Xen (XenStore, event channels, grants) on PATH until SIGTERM or\n"
     "  SIGINT. Says it is ready by printing a line, or by writing one byte to fd N and\n"
-    "  closing it. Prints the violations it caught when it stops.\n";
+    "  closing it. Prints the violations it caught when it stops. Each --domain ID creates a\n"
+    "  domain up front (as xl create would), so a toolstack can attach devices to it.\n";
 
 struct Options {
   std::string socketPath;
   int readyFd = -1;
   bool logViolations = false;
+  std::vector<vcam::xen::DomId> domains;
 };
 
 bool parse(int argc, char** argv, Options& options) {
@@ -39,6 +42,15 @@ bool parse(int argc, char** argv, Options& options) {
       if (error != std::errc() || end != value.data() + value.size() || options.readyFd < 0) {
         return false;
       }
+    } else if (arg == "--domain" && hasValue) {
+      const std::string_view value = argv[++i];
+      unsigned domid = 0;
+      auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), domid);
+      if (error != std::errc() || end != value.data() + value.size() || domid == 0 ||
+          domid >= vcam::xen::emu::kDomidFirstReserved) {
+        return false;
+      }
+      options.domains.push_back(static_cast<vcam::xen::DomId>(domid));
     } else if (arg == "--log-violations") {
       options.logViolations = true;
     } else {
@@ -49,6 +61,10 @@ bool parse(int argc, char** argv, Options& options) {
 }
 
 void printViolations(const vcam::xen::emu::BrokerReport& report) {
+  if (report.violations.empty()) {
+    std::fprintf(stderr, "vcamera-xen-broker: stopped; no violations caught\n");
+    return;
+  }
   for (const vcam::xen::emu::Violation& violation : report.violations) {
     const std::string_view kind = vcam::xen::emu::toString(violation.kind);
     std::fprintf(stderr, "vcamera-xen-broker: violation %.*s: %s\n", static_cast<int>(kind.size()),
@@ -81,6 +97,7 @@ int main(int argc, char** argv) {
 
   vcam::xen::emu::BrokerOptions brokerOptions;
   brokerOptions.logViolations = options.logViolations;
+  brokerOptions.domains = options.domains;
   auto broker = vcam::xen::emu::Broker::create(options.socketPath, brokerOptions);
   if (!broker) {
     std::fprintf(stderr, "vcamera-xen-broker: %s\n", broker.error().message.c_str());

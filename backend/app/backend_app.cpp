@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+// runBackend(): configuration, transport, cameras, service, signals, systemd.
+#include "backend/app/backend_app.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
+
+#include <cerrno>
+#include <memory>
+
+#include "backend/app/config/backend_config.h"
+#include "backend/base/event_loop.h"
+#include "backend/base/system_call.h"
+#include "backend/session/backend_service.h"
+#include "backend/session/camera_session.h"
+#include "backend/session/test_pattern_renderer.h"
+#include "backend/xen/emulated/emulated_xen.h"
+#include "backend/xen/real/real_xen.h"
+
+namespace vcam::app {
+namespace {
+
+using base::LogLevel;
+using base::logMessage;
+
+// The device's formats this backend will serve: those its camera allows (the toolstack may
+// have written more than the configuration permits).
+Result<proto::FrontendConfig> allowedConfig(const BackendConfig& config,
+                                            const proto::FrontendConfig& device) {
+  std::optional<CameraConfig> camera = cameraFor(config, device.uniqueId);
+  if (!camera) {
+    return makeError(ENODEV, "no camera \"" + device.uniqueId + "\" is configured here");
+  }
+  if (camera->source.kind != SourceKind::kTestPattern) {
+    return makeError(EOPNOTSUPP, "camera \"" + device.uniqueId + "\" is " +
+                                     formatCameraSource(camera->source) +
+                                     ", which this build cannot serve yet");
+  }
+  const std::vector<proto::FormatConfig> allowed = formatsOf(*camera);
+  proto::FrontendConfig served = device;
+  served.formats.clear();
+  for (const proto::FormatConfig& format : device.formats) {
+    proto::FormatConfig kept{format.fourcc, {}};
+    for (const proto::ResolutionConfig& resolution : format.resolutions) {
+      proto::ResolutionConfig keptResolution{resolution.resolution, {}};
+      for (const proto::FrameRate& rate : resolution.frameRates) {
+        if (allows(allowed, format.fourcc, resolution.resolution, rate)) {
+          keptResolution.frameRates.push_back(rate);
+        }
+      }
+      if (!keptResolution.frameRates.empty()) kept.resolutions.push_back(keptResolution);
+    }
+    if (!kept.resolutions.empty()) served.formats.push_back(std::move(kept));
+  }
+  if (served.formats.empty()) {
+    return makeError(
+        EINVAL, "none of the device's formats is allowed for camera \"" + device.uniqueId + "\"");
+  }
+  return served;
+}
+
+session::HandlerFactory handlersFor(const BackendConfig& config, xen::XenTransport& xen,
+                                    session::CameraRegistry& cameras) {
+  session::HandlerFactory sessions = session::cameraSessions(xen, cameras);
+  return [config, sessions](const session::ConnectionContext& context)
+             -> Result<std::unique_ptr<session::RequestHandler>> {
+    Result<proto::FrontendConfig> served = allowedConfig(config, context.config);
+    if (!served) return served.error();
+    session::ConnectionContext restricted{context.address, std::move(served).value(),
+                                          context.version, context.channel, context.fail};
+    return sessions(restricted);
+  };
+}
+
+Result<xen::XenTransport> openTransport(const BackendOptions& options) {
+  if (options.emulatedSocket) {
+    return xen::emu::connectEmulatedXen(*options.emulatedSocket, options.domid);
+  }
+  return xen::openRealXen();
+}
+
+// SIGTERM and SIGINT arrive as readable data on an fd the loop watches.
+Result<base::UniqueFd> blockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  if (::sigprocmask(SIG_BLOCK, &signals, nullptr) != 0) return base::systemError("sigprocmask");
+  base::UniqueFd fd(::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!fd) return base::systemError("signalfd");
+  return fd;
+}
+
+}  // namespace
+
+int runBackend(const BackendOptions& options) {
+  base::setLogLevel(options.logLevel);
+  BackendConfig config;
+  if (options.configPath) {
+    Result<BackendConfig> loaded = loadBackendConfig(*options.configPath);
+    if (!loaded) {
+      logMessage(LogLevel::Error, "config", loaded.error().message);
+      return kExitConfig;
+    }
+    config = std::move(loaded).value();
+  }
+  Result<base::UniqueFd> signals = blockStopSignals();
+  if (!signals) {
+    logMessage(LogLevel::Error, "signals", signals.error().message);
+    return kExitRuntime;
+  }
+  Result<xen::XenTransport> xen = openTransport(options);
+  if (!xen) {
+    logMessage(LogLevel::Error, "xen", xen.error().message);
+    return kExitRuntime;
+  }
+  Result<std::unique_ptr<base::EventLoop>> loop = base::EventLoop::create();
+  if (!loop) {
+    logMessage(LogLevel::Error, "event loop", loop.error().message);
+    return kExitRuntime;
+  }
+  int exitCode = kExitOk;
+  {
+    session::CameraRegistry cameras(**loop, session::testPatternRenderers());
+    session::ServiceOptions serviceOptions;
+    serviceOptions.versions = config.versions;
+    serviceOptions.handlers = handlersFor(config, *xen, cameras);
+    Result<std::unique_ptr<session::BackendService>> service =
+        session::BackendService::create(**loop, *xen, std::move(serviceOptions));
+    if (!service) {
+      logMessage(LogLevel::Error, "service", service.error().message);
+      return kExitRuntime;
+    }
+    base::EventLoop& running = **loop;
+    Result<base::LoopHandle> stopper = running.watchReadable(signals->get(), [&] {
+      signalfd_siginfo info{};
+      (void)!::read(signals->get(), &info, sizeof info);
+      logMessage(LogLevel::Info, "", "stopping (signal " + std::to_string(info.ssi_signo) + ")");
+      (void)sd_notify(0, "STOPPING=1");
+      running.stop();
+    });
+    if (!stopper) {
+      logMessage(LogLevel::Error, "signals", stopper.error().message);
+      return kExitRuntime;
+    }
+    logMessage(LogLevel::Info, "",
+               "serving as domain " + std::to_string(xen->self) +
+                   (options.emulatedSocket ? " on the emulated Xen" : ""));
+    (void)sd_notify(0, "READY=1");
+    if (Status ran = running.run(); !ran) {
+      logMessage(LogLevel::Error, "event loop", ran.error().message);
+      exitCode = kExitRuntime;
+    }
+    // The service goes first (every session says Closed and lets go of its grants), then the
+    // cameras its sessions used.
+    service->reset();
+  }
+  return exitCode;
+}
+
+}  // namespace vcam::app

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// vcamera-capture as the demo runs it: the built binaries (backend and capture) on a broker
+// with pre-created domains, and bad arguments refused with exit code 2.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "backend/xen/emulated/emulated_xen.h"
+#include "backend/xen/emulated/process.h"
+#include "backend/xen/toolstack.h"
+#include "tests/support/cli_run.h"
+
+namespace vcam::xen {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr DomId kGuest = 3;
+constexpr DomId kDriverDomain = 1;
+
+class VcameraCapture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("vcamera-capture-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    emu::BrokerOptions options;
+    options.domains = {kDriverDomain, kGuest};  // as the demo's broker: xl create'd domains
+    Result<emu::BrokerProcess> broker = emu::BrokerProcess::start(options);
+    ASSERT_TRUE(broker) << broker.error().message;
+    broker_ = std::move(broker).value();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  testsupport::CliRun capture(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--emulated", broker_.socketPath(), "--domid", "3"});
+    return testsupport::runCli(VCAMERA_CAPTURE_BIN, args, dir_);
+  }
+
+  fs::path dir_;
+  emu::BrokerProcess broker_;
+};
+
+TEST_F(VcameraCapture, CapturesFramesFromTheBackendAndSavesPngs) {
+  Result<XenTransport> dom0 = emu::connectEmulatedXen(broker_.socketPath(), 0);
+  ASSERT_TRUE(dom0);
+  proto::FrontendConfig config;
+  config.uniqueId = "cam0";
+  config.maxBuffers = 4;
+  config.formats = {{0x56595559, {{{640, 480}, {{30, 1}}}}}};
+  ASSERT_TRUE(attachCamera(*dom0->store, {kGuest, kDriverDomain, 0, config}));
+  const std::string socket = broker_.socketPath();
+  Result<emu::ChildProcess> backend = emu::ChildProcess::start([socket] {
+    const char* argv[] = {VCAMERA_BACKEND_BIN, "--emulated", socket.c_str(),
+                          "--domid",           "1",          nullptr};
+    ::execv(argv[0], const_cast<char* const*>(argv));
+    return 127;
+  });
+  ASSERT_TRUE(backend) << backend.error().message;
+
+  const fs::path pngs = dir_ / "png";
+  fs::create_directories(pngs);
+  testsupport::CliRun run =
+      capture({"--frames", "10", "--png-every", "5", "--output", pngs.string(), "--json"});
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  const nlohmann::json report = nlohmann::json::parse(run.out);
+  EXPECT_EQ(report["frames"], 10);
+  EXPECT_EQ(report["buffers"], 4);
+  ASSERT_EQ(report["pngs"].size(), 2u);
+  for (const auto& png : report["pngs"]) EXPECT_TRUE(fs::exists(png.get<std::string>()));
+
+  ASSERT_TRUE(backend->signal(SIGTERM));
+  EXPECT_EQ(backend->wait().value(), 0);
+  Result<emu::BrokerReport> broker = emu::queryBroker(socket);
+  ASSERT_TRUE(broker);
+  EXPECT_TRUE(broker->violations.empty());
+}
+
+TEST_F(VcameraCapture, AMalformedFormatIsRefusedWithTwo) {
+  testsupport::CliRun run = capture({"--format", "YUYV640x480"});
+  EXPECT_EQ(run.exitCode, 2);
+  EXPECT_NE(run.err.find("FOURCC:WxH"), std::string::npos) << run.err;
+}
+
+TEST_F(VcameraCapture, EmulatedWithoutADomainIdIsRefusedWithTwo) {
+  testsupport::CliRun run =
+      testsupport::runCli(VCAMERA_CAPTURE_BIN, {"--emulated", broker_.socketPath()}, dir_);
+  EXPECT_EQ(run.exitCode, 2);
+  EXPECT_NE(run.err.find("--domid"), std::string::npos) << run.err;
+}
+
+TEST_F(VcameraCapture, ADeviceThatDoesNotExistFailsWithOne) {
+  testsupport::CliRun run = capture({"--dev", "9"});
+  EXPECT_EQ(run.exitCode, 1);
+  EXPECT_NE(run.err.find("vcamera/9"), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace vcam::xen
