@@ -4,6 +4,8 @@
 
 #include <vcamera/proto/xenbus.h>
 
+#include "backend/session/camera_session.h"
+#include "backend/session/test_pattern_renderer.h"
 #include "backend/xen/toolstack.h"
 #include "frontend-client/xenbus_wait.h"
 
@@ -31,6 +33,15 @@ int runBackend(xen::XenTransport& xen, const xen::emu::MessagePipe::End& control
 }
 
 }  // namespace
+
+HandlersMaker testPatternCameras() {
+  return [](base::EventLoop& loop, xen::XenTransport& xen) -> HandlerFactory {
+    // The registry lives as long as the service's factory.
+    auto cameras = std::make_shared<CameraRegistry>(loop, testPatternRenderers());
+    HandlerFactory sessions = cameraSessions(xen, *cameras);
+    return [cameras, sessions](const ConnectionContext& context) { return sessions(context); };
+  };
+}
 
 void BackendHarness::SetUp() {
   Result<xen::emu::BrokerProcess> broker = xen::emu::BrokerProcess::start();
@@ -87,6 +98,14 @@ void BackendHarness::expectBackendState(xen::DomId guest, proto::XenbusState exp
       *dom0_.store, proto::backendDevicePath(kDriverDomain, guest, 0) + "/state",
       "the backend's state", [&](proto::XenbusState s) { return s == expected; }, kWait);
   EXPECT_TRUE(state) << state.error().message;
+}
+
+xen::XenTransport& BackendHarness::guest(xen::DomId domid) {
+  auto found = guests_.find(domid);
+  if (found != guests_.end()) return found->second;
+  Result<xen::XenTransport> connected = xen::emu::connectEmulatedXen(broker_.socketPath(), domid);
+  EXPECT_TRUE(connected) << connected.error().message;
+  return guests_[domid] = connected ? std::move(connected).value() : xen::XenTransport{};
 }
 
 xen::emu::BrokerReport BackendHarness::report() {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 
 #include "backend/base/event_loop.h"
@@ -26,6 +27,9 @@ inline constexpr std::chrono::milliseconds kWait{5000};
 /// e.g. a camera registry living as long as the loop).
 using HandlersMaker = std::function<HandlerFactory(base::EventLoop& loop, xen::XenTransport& xen)>;
 
+/// Camera sessions on test-pattern cameras, the backend's usual handlers.
+[[nodiscard]] HandlersMaker testPatternCameras();
+
 class BackendHarness : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -41,11 +45,14 @@ class BackendHarness : public ::testing::Test {
   /// Waits until the backend's state of `guest`'s device 0 is `expected`.
   void expectBackendState(xen::DomId guest, proto::XenbusState expected);
   [[nodiscard]] xen::emu::BrokerReport report();
+  /// A further guest domain's handles (connected on first use, kept for the test).
+  xen::XenTransport& guest(xen::DomId domid);
 
   xen::emu::BrokerProcess broker_;
   xen::XenTransport dom0_, guestA_, guestB_, driver_;
   xen::emu::MessagePipe control_;
   xen::emu::DomainProcess backend_;
+  std::map<xen::DomId, xen::XenTransport> guests_;
 };
 
 }  // namespace vcam::session::test

@@ -13,6 +13,7 @@
 #include "backend/session/test_pattern_renderer.h"
 #include "backend/source/test_pattern.h"
 #include "tests/backend/session/backend_harness.h"
+#include "tests/backend/session/streaming.h"
 
 namespace vcam::session {
 namespace {
@@ -41,12 +42,7 @@ class CameraSessionTest : public test::BackendHarness {
  protected:
   void start(bool beAlloc = false) {
     attach(kGuestA, cameraConfig(beAlloc));
-    startBackend([](base::EventLoop& loop, xen::XenTransport& xen) -> HandlerFactory {
-      // The registry lives as long as the service's factory.
-      auto cameras = std::make_shared<CameraRegistry>(loop, testPatternRenderers());
-      HandlerFactory sessions = cameraSessions(xen, *cameras);
-      return [cameras, sessions](const ConnectionContext& context) { return sessions(context); };
-    });
+    startBackend(test::testPatternCameras());
     client_ = connect(guestA_);
     ASSERT_TRUE(client_);
   }
@@ -244,57 +240,19 @@ TEST_F(CameraSessionTest, FrameRateSetPicksTheNearestConfiguredRate) {
   EXPECT_EQ(std::get<proto::ConfigResponse>(reply->payload).frameRate, (proto::Fraction{100, 1}));
 }
 
-// Every frame delivered is the test pattern's frame of that sequence number, byte for byte, in
-// the buffer that was queued first; sequence numbers rise.
-void expectFramesAreTheTestPattern(frontend::CameraClient& client, const proto::BufLayout& layout,
-                                   std::uint32_t fourcc, int frames) {
-  const fourcc::FormatInfo& info = fourcc::fromV4l2(fourcc);
-  Result<fourcc::Layout> fourccLayout = fourcc::computeLayout(info, {64, 48}, 1);
-  ASSERT_TRUE(fourccLayout);
-  Result<source::TestPattern> pattern = source::TestPattern::create(info, *fourccLayout);
-  ASSERT_TRUE(pattern);
-  std::vector<std::byte> expected(layout.size);
-  std::array<std::span<std::byte>, 1> planes{std::span<std::byte>(expected)};
-  std::optional<std::uint32_t> lastSequence;
-  for (int i = 0; i < frames; ++i) {
-    Result<proto::Event> event = client.waitEvent();
-    ASSERT_TRUE(event) << event.error().message;
-    const auto& frame = std::get<proto::FrameAvail>(event->payload);
-    if (lastSequence) {
-      EXPECT_GT(frame.seqNum, *lastSequence);
-    }
-    lastSequence = frame.seqNum;
-    EXPECT_EQ(frame.index, i % 2);
-    ASSERT_TRUE(pattern->render(frame.seqNum, planes));
-    std::span<std::byte> got = client.bufferBytes(frame.index);
-    EXPECT_EQ(frame.usedSize, layout.size);
-    EXPECT_EQ(std::memcmp(got.data(), expected.data(), layout.size), 0)
-        << "frame " << frame.seqNum << " in buffer " << int(frame.index);
-    // Hand it back, as a capture loop does.
-    ASSERT_TRUE(
-        client.callChecked(Request{0, Operation::BufQueue, proto::IndexRequest{frame.index}}));
-  }
-}
-
 TEST_F(CameraSessionTest, StreamingFillsQueuedGuestBuffersWithTheTestPattern) {
   start();
-  createBuffers(2);
-  for (std::uint8_t index = 0; index < 2; ++index) {
-    ASSERT_TRUE(call(Operation::BufQueue, proto::IndexRequest{index}));
-  }
-  ASSERT_TRUE(call(Operation::StreamStart));
-  expectFramesAreTheTestPattern(*client_, layout(), kNv12, 6);
+  Result<proto::BufLayout> streaming = test::startStreaming(*client_, kNv12, 64, 48, 2);
+  ASSERT_TRUE(streaming) << streaming.error().message;
+  test::expectTestPatternFrames(*client_, *streaming, kNv12, 64, 48, 2, 6);
   ASSERT_TRUE(call(Operation::StreamStop));
 }
 
 TEST_F(CameraSessionTest, BeAllocStreamingFillsTheBackendsPagesWithTheTestPattern) {
   start(true);
-  createBuffers(2);
-  for (std::uint8_t index = 0; index < 2; ++index) {
-    ASSERT_TRUE(call(Operation::BufQueue, proto::IndexRequest{index}));
-  }
-  ASSERT_TRUE(call(Operation::StreamStart));
-  expectFramesAreTheTestPattern(*client_, layout(), kNv12, 6);
+  Result<proto::BufLayout> streaming = test::startStreaming(*client_, kNv12, 64, 48, 2);
+  ASSERT_TRUE(streaming) << streaming.error().message;
+  test::expectTestPatternFrames(*client_, *streaming, kNv12, 64, 48, 2, 6);
 }
 
 TEST_F(CameraSessionTest, AControlChangeReachesTheOtherGuestOnly) {
