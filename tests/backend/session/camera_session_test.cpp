@@ -240,6 +240,60 @@ TEST_F(CameraSessionTest, FrameRateSetPicksTheNearestConfiguredRate) {
   EXPECT_EQ(std::get<proto::ConfigResponse>(reply->payload).frameRate, (proto::Fraction{100, 1}));
 }
 
+TEST_F(CameraSessionTest, BufRequestWhileStreamingIsBusy) {
+  start();
+  createBuffers(1);
+  ASSERT_TRUE(call(Operation::StreamStart));
+  EXPECT_EQ(errnoOf(Operation::BufRequest, proto::BufCount{0}), EBUSY);
+}
+
+TEST_F(CameraSessionTest, StreamStartTwiceIsBusy) {
+  start();
+  createBuffers(1);
+  ASSERT_TRUE(call(Operation::StreamStart));
+  EXPECT_EQ(errnoOf(Operation::StreamStart), EBUSY);
+}
+
+TEST_F(CameraSessionTest, StreamStopWhenStoppedIsHarmless) {
+  start();
+  EXPECT_EQ(errnoOf(Operation::StreamStop), 0);
+}
+
+TEST_F(CameraSessionTest, ConfigValidateIsAllowedWhileStreaming) {
+  start();
+  createBuffers(1);
+  ASSERT_TRUE(call(Operation::StreamStart));
+  Result<proto::Response> reply =
+      call(Operation::ConfigValidate, proto::ConfigRequest{kYuyv, 320, 240});
+  ASSERT_TRUE(reply) << reply.error().message;
+  EXPECT_EQ(std::get<proto::ConfigResponse>(reply->payload).width, 320u);
+}
+
+TEST_F(CameraSessionTest, BufDequeueOfAMissingBufferIsEnoent) {
+  start();
+  EXPECT_EQ(errnoOf(Operation::BufDequeue, proto::IndexRequest{0}), ENOENT);
+}
+
+TEST_F(CameraSessionTest, BufDequeueTakesAQueuedBufferBackUnfilled) {
+  start();
+  createBuffers(1);
+  ASSERT_TRUE(call(Operation::BufQueue, proto::IndexRequest{0}));
+  ASSERT_TRUE(call(Operation::BufDequeue, proto::IndexRequest{0}));
+  // Back with the guest: it may be queued again.
+  EXPECT_EQ(errnoOf(Operation::BufQueue, proto::IndexRequest{0}), 0);
+}
+
+TEST_F(CameraSessionTest, BeAllocBufCreateWithABadDirectoryIsInvalid) {
+  start(true);
+  ASSERT_TRUE(call(Operation::BufRequest, proto::BufCount{1}));
+  // A directory reference the guest never granted: the backend cannot fill it.
+  xencamera_req packet = proto::encodeRequest(
+      Request{600, Operation::BufCreate, proto::BufCreateRequest{0, {}, 4000}});
+  Result<xencamera_resp> reply = client_->callRaw(packet);
+  ASSERT_TRUE(reply);
+  EXPECT_LT(reply->status, 0);
+}
+
 TEST_F(CameraSessionTest, StreamingFillsQueuedGuestBuffersWithTheTestPattern) {
   start();
   Result<proto::BufLayout> streaming = test::startStreaming(*client_, kNv12, 64, 48, 2);
