@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "emulated_test_support.h"
+#include "scripted_guest.h"
 
 namespace vcam::xen::emu::testing {
 namespace {
@@ -42,36 +43,14 @@ int scriptedFrontend(XenTransport& xen, const MessagePipe::End& pipe) {
   }
 }
 
-class EventChannelTest : public EmulatedXenTest {
+class EventChannelTest : public ScriptedGuestFixture {
  protected:
   void SetUp() override {
     EmulatedXenTest::SetUp();
-    Result<MessagePipe> pipe = MessagePipe::create();
-    ASSERT_TRUE(pipe.ok());
-    pipe_ = std::move(*pipe);
-    Result<DomainProcess> guest = DomainProcess::start(socket(), kGuest, [this](XenTransport& xen) {
-      return scriptedFrontend(xen, pipe_.child());
-    });
-    ASSERT_TRUE(guest.ok());
-    guest_ = std::move(*guest);
+    startGuest(scriptedFrontend);
     Result<std::vector<std::uint32_t>> port = pipe_.parent().receiveNumbers();
     ASSERT_TRUE(port.ok() && port->size() == 1);
     guestPort_ = port->front();
-    backend_ = connect(0);
-  }
-
-  void TearDown() override {
-    if (guest_.pid() > 0) {
-      EXPECT_TRUE(pipe_.parent().send("exit").ok());
-      expectCleanExit(guest_);
-    }
-    EmulatedXenTest::TearDown();
-  }
-
-  std::string tell(const std::string& command) {
-    EXPECT_TRUE(pipe_.parent().send(command).ok());
-    Result<std::string> answer = pipe_.parent().receive();
-    return answer ? *answer : "no answer";
   }
 
   /// Binds to the guest's port and takes the event Xen raises on binding.
@@ -84,10 +63,7 @@ class EventChannelTest : public EmulatedXenTest {
     return std::move(*port);
   }
 
-  MessagePipe pipe_;
-  DomainProcess guest_;
   Port guestPort_ = 0;
-  XenTransport backend_;
 };
 
 TEST_F(EventChannelTest, PendingNeverBlocksAndIsEmptyOnAFreshHandle) {

@@ -113,16 +113,18 @@ inline int scriptedGuest(XenTransport& xen, const MessagePipe::End& pipe) {
   }
 }
 
-/// A scripted guest (dom1) plus this process as the backend (dom0).
-class GuestAndBackendTest : public EmulatedXenTest {
+/// A guest process (kGuest) running a script that answers commands over a pipe, plus this
+/// process as the backend (dom0). Fixtures pick the script.
+class ScriptedGuestFixture : public EmulatedXenTest {
  protected:
-  void SetUp() override {
-    EmulatedXenTest::SetUp();
+  using Script = int (*)(XenTransport& xen, const MessagePipe::End& pipe);
+
+  void startGuest(Script script) {
     Result<MessagePipe> pipe = MessagePipe::create();
     ASSERT_TRUE(pipe.ok());
     pipe_ = std::move(*pipe);
     Result<DomainProcess> guest = DomainProcess::start(
-        socket(), kGuest, [this](XenTransport& xen) { return scriptedGuest(xen, pipe_.child()); });
+        socket(), kGuest, [this, script](XenTransport& xen) { return script(xen, pipe_.child()); });
     ASSERT_TRUE(guest.ok());
     guest_ = std::move(*guest);
     backend_ = connect(0);
@@ -140,6 +142,19 @@ class GuestAndBackendTest : public EmulatedXenTest {
     EXPECT_TRUE(pipe_.parent().send(command).ok());
     Result<std::string> answer = pipe_.parent().receive();
     return answer ? *answer : "no answer";
+  }
+
+  MessagePipe pipe_;
+  DomainProcess guest_;
+  XenTransport backend_;
+};
+
+/// The scripted guest of scriptedGuest() (grants) plus this process as the backend.
+class GuestAndBackendTest : public ScriptedGuestFixture {
+ protected:
+  void SetUp() override {
+    EmulatedXenTest::SetUp();
+    startGuest(scriptedGuest);
   }
 
   /// The guest shares `pages` pages with `grantee`: the refs, or the guest's errno.
@@ -170,10 +185,6 @@ class GuestAndBackendTest : public EmulatedXenTest {
   }
 
   void unshare(std::size_t share) { EXPECT_EQ(tell("unshare " + std::to_string(share)), "ok"); }
-
-  MessagePipe pipe_;
-  DomainProcess guest_;
-  XenTransport backend_;
 };
 
 }  // namespace vcam::xen::emu::testing
