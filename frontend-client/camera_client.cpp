@@ -2,6 +2,9 @@
 // CameraClient: XenBus handshake, request/reply matching by id, event order, buffers.
 #include "frontend-client/camera_client.h"
 
+#include <poll.h>
+
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -91,6 +94,10 @@ Status CameraClient::handshake() {
                      "the backend went " + proto::xenbusStateName(*connected) + " instead");
   }
   if (Status written = writeState(XenbusState::Connected); !written) return written;
+  // From now on a backend that leaves (closes, or restarts and says InitWait) ends every wait.
+  Result<xen::XsWatch> watch = store.watch(backendState, "vcamera-frontend-backend-state");
+  if (!watch) return watch.error();
+  backendWatch_ = std::move(watch).value();
   connected_ = true;
   return {};
 }
@@ -228,18 +235,40 @@ Result<proto::Event> CameraClient::waitEvent() {
 
 Status CameraClient::waitForNotification(Clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  Result<bool> ready =
-      base::waitReadable(xen_.events->fd(), left.count() > 0 ? static_cast<int>(left.count()) : 0);
-  if (!ready) return prefixed("waiting on event channels", ready.error());
-  if (!*ready) {
+  std::array<pollfd, 2> fds{pollfd{xen_.events->fd(), POLLIN, 0},
+                            pollfd{xen_.store->watchFd(), POLLIN, 0}};
+  int ready = -1;
+  do {
+    ready = ::poll(fds.data(), fds.size(), left.count() > 0 ? static_cast<int>(left.count()) : 0);
+  } while (ready < 0 && errno == EINTR);
+  if (ready < 0) return base::systemError("poll on event channels and XenStore");
+  if (ready == 0) {
     return makeError(ETIMEDOUT,
                      "no notification within " + std::to_string(options_.timeout.count()) + " ms");
+  }
+  if (fds[1].revents != 0) {
+    if (Status present = checkBackendPresent(); !present) return present;
   }
   // Unmask what fired before the caller looks at the rings, so nothing posted after the look
   // can go unnoticed.
   Result<std::vector<xen::Port>> fired = xen::takeFiredPorts(*xen_.events);
   if (!fired) return fired.error();
   return {};
+}
+
+Status CameraClient::checkBackendPresent() {
+  for (;;) {
+    Result<std::optional<xen::XsWatchEvent>> event = xen_.store->readWatch();
+    if (!event) return event.error();
+    if (!event->has_value()) break;
+  }
+  Result<std::string> text = xen_.store->read(xen::kNoTransaction, backendDir_ + "/state");
+  Result<XenbusState> state =
+      text ? proto::parseXenbusState(*text) : Result<XenbusState>(text.error());
+  if (state && *state == XenbusState::Connected) return {};
+  return makeError(ECONNRESET, "the backend left (its state is " +
+                                   (state ? proto::xenbusStateName(*state) : std::string("gone")) +
+                                   "): reconnect()");
 }
 
 Status CameraClient::createBuffer(std::uint8_t index, const proto::BufLayout& layout,
@@ -303,7 +332,13 @@ Status CameraClient::disconnect() {
     if (!let) result = let.error();
   }
   if (Status closed = writeState(XenbusState::Closed); !closed && result) result = closed;
+  releaseTransport();
+  return result;
+}
+
+void CameraClient::releaseTransport() {
   connected_ = false;
+  backendWatch_.reset();
   buffers_.clear();
   ring_.reset();
   events_.reset();
@@ -311,7 +346,16 @@ Status CameraClient::disconnect() {
   evtPort_.reset();
   reqPage_.reset();
   evtPage_.reset();
-  return result;
+  pendingEvents_.clear();
+  nextEventId_ = 0;
+}
+
+Status CameraClient::reconnect() {
+  // The backend that had our pages is gone: nothing to hand back, only our own grants to end.
+  for (auto& [index, buffer] : buffers_) buffer.unmapBackendPages();
+  releaseTransport();
+  if (Status done = handshake(); !done) return prefixed("reconnecting " + dir_, done.error());
+  return {};
 }
 
 }  // namespace vcam::frontend

@@ -81,6 +81,11 @@ class CameraClient {
   /// The buffer's bytes, as the guest sees them; empty if `index` has no buffer.
   [[nodiscard]] std::span<std::byte> bufferBytes(std::uint8_t index) const;
 
+  /// After a call or wait failed with ECONNRESET (the backend closed, or restarted and says
+  /// InitWait): drops everything of the old connection - buffers included, they must be
+  /// created again - and walks the handshake anew, as a frontend driver re-probes.
+  [[nodiscard]] Status reconnect();
+
   /// Closing, wait until the backend let go (Closed, InitWait or Initialising), Closed; then
   /// everything shared is released. ETIMEDOUT if the backend did not let go in time (the
   /// grants are released anyway - the emulated Xen reports it). Safe to call twice.
@@ -93,8 +98,11 @@ class CameraClient {
   [[nodiscard]] Status shareTransport();
   [[nodiscard]] Status publishTransport();
   [[nodiscard]] Status collectEvents();
-  /// Blocks until an event channel of ours fires or the deadline passes (ETIMEDOUT).
+  /// Blocks until an event channel of ours fires or the deadline passes (ETIMEDOUT);
+  /// ECONNRESET as soon as the backend leaves Connected.
   [[nodiscard]] Status waitForNotification(std::chrono::steady_clock::time_point deadline);
+  [[nodiscard]] Status checkBackendPresent();
+  void releaseTransport();
   [[nodiscard]] Status writeState(proto::XenbusState state);
 
   xen::XenTransport& xen_;
@@ -111,6 +119,7 @@ class CameraClient {
   std::optional<xen::EventPageConsumer> events_;
   xen::EvtchnPort reqPort_;
   xen::EvtchnPort evtPort_;
+  xen::XsWatch backendWatch_;  ///< the backend's state, while connected
 
   std::uint16_t nextRequestId_ = 0;
   std::uint16_t nextEventId_ = 0;
