@@ -25,10 +25,6 @@ using proto::XenbusState;
 
 constexpr std::string_view kOurVersions[] = {XENCAMERA_PROTOCOL_VERSION};
 
-Error prefixed(std::string_view what, const Error& error) {
-  return makeError(error.code, std::string(what) + ": " + error.message);
-}
-
 }  // namespace
 
 CameraClient::CameraClient(xen::XenTransport& xen, const ConnectOptions& options)
@@ -43,7 +39,7 @@ Result<std::unique_ptr<CameraClient>> CameraClient::connect(xen::XenTransport& x
   }
   std::unique_ptr<CameraClient> client(new CameraClient(xen, options));
   if (Status done = client->handshake(); !done) {
-    return prefixed("connecting " + client->dir_, done.error());
+    return withContext("connecting " + client->dir_, done.error());
   }
   return client;
 }
@@ -74,7 +70,7 @@ Status CameraClient::handshake() {
   if (!ready) return ready.error();
 
   Result<std::string> versions = store.read(xen::kNoTransaction, backendDir_ + "/versions");
-  if (!versions) return prefixed("the backend's versions", versions.error());
+  if (!versions) return withContext("the backend's versions", versions.error());
   Result<std::string> version = proto::chooseVersion(*versions, kOurVersions);
   if (!version) return version.error();
   version_ = std::move(version).value();
@@ -168,8 +164,8 @@ Result<xencamera_resp> CameraClient::callRaw(const xencamera_req& packet) {
     if (!more) return more.error();
     if (*more) continue;
     if (Status woke = waitForNotification(deadline); !woke) {
-      return prefixed("waiting for the reply to request " + std::to_string(packet.id),
-                      woke.error());
+      return withContext("waiting for the reply to request " + std::to_string(packet.id),
+                         woke.error());
     }
   }
 }
@@ -228,7 +224,7 @@ Result<proto::Event> CameraClient::waitEvent() {
     if (!event) return event.error();
     if (event->has_value()) return std::move(**event);
     if (Status woke = waitForNotification(deadline); !woke) {
-      return prefixed("waiting for an event", woke.error());
+      return withContext("waiting for an event", woke.error());
     }
   }
 }
@@ -354,7 +350,7 @@ Status CameraClient::reconnect() {
   // The backend that had our pages is gone: nothing to hand back, only our own grants to end.
   for (auto& [index, buffer] : buffers_) buffer.unmapBackendPages();
   releaseTransport();
-  if (Status done = handshake(); !done) return prefixed("reconnecting " + dir_, done.error());
+  if (Status done = handshake(); !done) return withContext("reconnecting " + dir_, done.error());
   return {};
 }
 

@@ -51,10 +51,7 @@ Status ClientBuffer::mapBackendPages(xen::XenTransport& xen, xen::DomId backend)
   // Our own directory pages, but the backend wrote them: read them as untrusted.
   xen::LocalDirectoryPages pages(directory_.bytes(), directory_.refs());
   Result<std::vector<xen::GrantRef>> refs = xen::readPageDirectory(pages, directoryRef(), size_);
-  if (!refs) {
-    return makeError(refs.error().code,
-                     "the backend's references in our page directory: " + refs.error().message);
-  }
+  if (!refs) return withContext("the backend's references in our page directory", refs.error());
   Result<xen::GrantMapping> mapping = xen.grants->map(backend, *refs, xen::GrantAccess::ReadWrite);
   if (!mapping) return mapping.error();
   mapping_ = std::move(mapping).value();

@@ -17,10 +17,6 @@ int millisecondsLeft(Clock::time_point deadline) {
   return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
-Error prefixed(std::string_view what, const Error& error) {
-  return makeError(error.code, std::string(what) + ": " + error.message);
-}
-
 std::optional<std::string> readOptional(xen::XenStore& store, const std::string& path) {
   Result<std::string> value = store.read(xen::kNoTransaction, path);
   if (!value) return std::nullopt;
@@ -46,7 +42,7 @@ Result<std::optional<std::string>> waitForNode(
     std::optional<std::string> value = readOptional(store, path);
     if (accept(value)) return value;
     Result<bool> ready = base::waitReadable(store.watchFd(), millisecondsLeft(deadline));
-    if (!ready) return prefixed("waiting on the XenStore watch", ready.error());
+    if (!ready) return withContext("waiting on the XenStore watch", ready.error());
     if (!*ready) {
       return makeError(ETIMEDOUT, "timed out after " + std::to_string(timeout.count()) +
                                       " ms waiting for " + std::string(what) + " (" + path +

@@ -179,11 +179,15 @@ CameraSession::Reply CameraSession::bufRequest(const proto::BufCount& request) {
     queue_.clear();
     buffers_.clear();
     numBufs_ = 0;
+    bufferLayout_.reset();
     hub_.unlock(this);
     return proto::ResponsePayload{proto::BufCount{0}};
   }
   const auto granted = std::min({request.numBufs, config_.maxBuffers, kMaxBuffersPerDevice});
+  Result<proto::BufLayout> layout = currentLayout();
+  if (!layout) return layout.error();
   if (Status locked = hub_.lock(this, choice_); !locked) return locked.error();
+  bufferLayout_ = *layout;
   // A smaller count drops the buffers above it.
   std::erase_if(queue_, [granted](std::uint8_t index) { return index >= granted; });
   std::erase_if(buffers_, [granted](const auto& entry) { return entry.first >= granted; });
@@ -199,15 +203,19 @@ CameraSession::Reply CameraSession::bufCreate(const proto::BufCreateRequest& req
   if (buffers_.contains(request.index)) {
     return makeError(EEXIST, "buffer " + std::to_string(request.index) + " exists already");
   }
-  Result<proto::BufLayout> layout = currentLayout();
-  if (!layout) return layout.error();
-  if (Status offsets = proto::checkPlaneOffsets(request, *layout); !offsets) return offsets.error();
+  const proto::BufLayout& layout = *bufferLayout_;  // set whenever numBufs_ > 0
+  if (Status offsets = proto::checkPlaneOffsets(request, layout); !offsets) return offsets.error();
   Result<std::unique_ptr<buffer::GuestBuffer>> memory =
       config_.beAlloc
-          ? buffer::shareBackendBuffer(xen_, address_.frontend, request.grefDirectory, layout->size)
-          : buffer::mapFrontendBuffer(xen_, address_.frontend, request.grefDirectory, layout->size);
+          ? buffer::shareBackendBuffer(xen_, address_.frontend, request.grefDirectory, layout.size)
+          : buffer::mapFrontendBuffer(xen_, address_.frontend, request.grefDirectory, layout.size);
   if (!memory) return memory.error();
-  buffers_.emplace(request.index, Buffer{std::move(memory).value(), request.planeOffset});
+  Buffer held{std::move(memory).value(), {}, layout.numPlanes};
+  const std::span<std::byte> bytes = held.memory->bytes();
+  for (std::size_t i = 0; i < layout.numPlanes; ++i) {
+    held.planes[i] = bytes.subspan(request.planeOffset[i], layout.planeSize[i]);
+  }
+  buffers_.emplace(request.index, std::move(held));
   return proto::ResponsePayload{};
 }
 
@@ -299,15 +307,9 @@ void CameraSession::frameDue(std::uint32_t sequence, FrameRenderer& renderer) {
   const std::uint8_t index = queue_.front();
   auto found = buffers_.find(index);
   if (found == buffers_.end()) return;
-  Result<proto::BufLayout> layout = currentLayout();
-  if (!layout) return;
-  std::array<std::span<std::byte>, XENCAMERA_MAX_PLANE> planes{};
-  std::span<std::byte> bytes = found->second.memory->bytes();
-  for (std::size_t i = 0; i < layout->numPlanes; ++i) {
-    planes[i] = bytes.subspan(found->second.offsets[i], layout->planeSize[i]);
-  }
+  const Buffer& buffer = found->second;
   Result<std::uint32_t> used = renderer.render(
-      sequence, std::span<const std::span<std::byte>>(planes.data(), layout->numPlanes));
+      sequence, std::span<const std::span<std::byte>>(buffer.planes.data(), buffer.numPlanes));
   if (!used) {
     base::logMessage(
         base::LogLevel::Warning, name_,

@@ -54,7 +54,9 @@ class CameraSession final : public RequestHandler, public CameraUser {
  private:
   struct Buffer {
     std::unique_ptr<buffer::GuestBuffer> memory;
-    std::array<std::uint32_t, XENCAMERA_MAX_PLANE> offsets{};
+    /// The memory planes inside `memory` (fixed at BUF_CREATE, so frames need no arithmetic).
+    std::array<std::span<std::byte>, XENCAMERA_MAX_PLANE> planes{};
+    std::uint8_t numPlanes = 0;
   };
   using Reply = Result<proto::ResponsePayload>;
 
@@ -87,6 +89,9 @@ class CameraSession final : public RequestHandler, public CameraUser {
 
   proto::FormatChoice choice_;
   std::uint8_t numBufs_ = 0;
+  /// Every buffer's layout: fixed from BUF_REQUEST(n > 0), when the configuration locks,
+  /// to BUF_REQUEST(0).
+  std::optional<proto::BufLayout> bufferLayout_;
   bool streaming_ = false;
   std::map<std::uint8_t, Buffer> buffers_;
   std::deque<std::uint8_t> queue_;

@@ -15,10 +15,6 @@ namespace {
 using base::LogLevel;
 using proto::XenbusState;
 
-Error prefixed(std::string_view what, const Error& error) {
-  return makeError(error.code, std::string(what) + ": " + error.message);
-}
-
 }  // namespace
 
 std::string deviceName(const DeviceAddress& address) {
@@ -44,7 +40,7 @@ Result<std::unique_ptr<DeviceSession>> DeviceSession::create(
   // The toolstack wrote where the frontend lives; we still only trust it to be a path.
   Result<std::string> frontendDir = store.read(
       xen::kNoTransaction, session->backendDir_ + "/" + std::string(proto::kFrontendNode));
-  if (!frontendDir) return prefixed(session->name_ + ": the frontend link", frontendDir.error());
+  if (!frontendDir) return withContext(session->name_ + ": the frontend link", frontendDir.error());
   session->frontendDir_ = std::move(frontendDir).value();
   Result<std::string> versionList = proto::formatVersions(session->versions_);
   if (!versionList) return versionList.error();
@@ -52,11 +48,11 @@ Result<std::unique_ptr<DeviceSession>> DeviceSession::create(
           store.write(xen::kNoTransaction, session->backendDir_ + "/" XENCAMERA_FIELD_BE_VERSIONS,
                       *versionList);
       !written) {
-    return prefixed(session->name_ + ": writing versions", written.error());
+    return withContext(session->name_ + ": writing versions", written.error());
   }
   session->writeState(XenbusState::InitWait);
   Result<xen::XsWatch> watch = store.watch(session->frontendDir_ + "/state", watchToken);
-  if (!watch) return prefixed(session->name_ + ": watching the frontend", watch.error());
+  if (!watch) return withContext(session->name_ + ": watching the frontend", watch.error());
   session->frontendWatch_ = std::move(watch).value();
   base::logMessage(LogLevel::Info, session->name_, "ready (InitWait)");
   return session;
@@ -136,7 +132,7 @@ Status DeviceSession::connect() {
   xen::XenStore& store = *xen_.store;
   xen::XenStoreReader reader(store);
   Result<proto::FrontendConfig> config = proto::readFrontendConfig(reader, frontendDir_);
-  if (!config) return prefixed("the frontend's configuration", config.error());
+  if (!config) return withContext("the frontend's configuration", config.error());
   std::optional<std::string> versionText =
       reader.read(frontendDir_ + "/" XENCAMERA_FIELD_FE_VERSION);
   Result<std::string> version = proto::acceptFrontendVersion(
@@ -184,7 +180,7 @@ void DeviceSession::serveRequests() {
   Result<bool> more =
       channel_->serve([this](const proto::Request& request) { return handler_->handle(request); });
   if (!more) {
-    fail(prefixed("the request ring", more.error()));
+    fail(withContext("the request ring", more.error()));
     return;
   }
   if (*more) host_.scheduleService(address_);

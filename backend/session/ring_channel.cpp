@@ -5,22 +5,14 @@
 #include <array>
 
 namespace vcam::session {
-namespace {
-
-Error prefixed(std::string_view what, const Error& error) {
-  return makeError(error.code, std::string(what) + ": " + error.message);
-}
-
-}  // namespace
-
 Result<std::unique_ptr<RingChannel>> RingChannel::open(xen::XenTransport& xen, xen::DomId frontend,
                                                        const proto::FrontendTransport& transport) {
   Result<xen::GrantMapping> reqPage =
       xen.grants->map(frontend, std::array{transport.reqRingRef}, xen::GrantAccess::ReadWrite);
-  if (!reqPage) return prefixed("mapping the request ring", reqPage.error());
+  if (!reqPage) return withContext("mapping the request ring", reqPage.error());
   Result<xen::GrantMapping> evtPage =
       xen.grants->map(frontend, std::array{transport.evtRingRef}, xen::GrantAccess::ReadWrite);
-  if (!evtPage) return prefixed("mapping the event page", evtPage.error());
+  if (!evtPage) return withContext("mapping the event page", evtPage.error());
   std::unique_ptr<RingChannel> channel(
       new RingChannel(xen, std::move(reqPage).value(), std::move(evtPage).value()));
 
@@ -33,11 +25,11 @@ Result<std::unique_ptr<RingChannel>> RingChannel::open(xen::XenTransport& xen, x
 
   Result<xen::EvtchnPort> reqPort =
       xen.events->bindInterdomain(frontend, transport.reqEventChannel);
-  if (!reqPort) return prefixed("binding the request event channel", reqPort.error());
+  if (!reqPort) return withContext("binding the request event channel", reqPort.error());
   channel->reqPort_ = std::move(reqPort).value();
   Result<xen::EvtchnPort> evtPort =
       xen.events->bindInterdomain(frontend, transport.evtEventChannel);
-  if (!evtPort) return prefixed("binding the event channel", evtPort.error());
+  if (!evtPort) return withContext("binding the event channel", evtPort.error());
   channel->evtPort_ = std::move(evtPort).value();
   return channel;
 }

@@ -27,10 +27,6 @@ constexpr std::uint32_t kU32Max = std::numeric_limits<std::uint32_t>::max();
 // Exact comparisons of fractions whose cross products need 96 bits.
 __extension__ using U128 = unsigned __int128;
 
-Error prefixed(std::string_view prefix, const Error& error) {
-  return makeError(error.code, std::string(prefix) + ": " + error.message);
-}
-
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool allDigits(std::string_view text) { return std::all_of(text.begin(), text.end(), isDigit); }
 bool isAlnum(char c) { return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -41,7 +37,7 @@ Result<std::uint32_t> parsePositiveU32(std::string_view text, std::string_view n
   const std::string context =
       std::string(node) + " " + quoteUntrusted(whole) + ": " + std::string(what);
   auto value = parseUnsigned(text, kU32Max);
-  if (!value) return prefixed(context, value.error());
+  if (!value) return withContext(context, value.error());
   if (*value == 0) return makeError(EINVAL, context + " must not be 0");
   return static_cast<std::uint32_t>(*value);
 }
@@ -108,13 +104,13 @@ Result<std::uint32_t> parseFourccNode(std::string_view name) {
                                  quoteUntrusted(std::string_view(&c, 1)) + ": " + why);
   }
   auto code = parseFourcc(name);
-  if (!code) return prefixed("FOURCC node name " + quoteUntrusted(name), code.error());
+  if (!code) return withContext("FOURCC node name " + quoteUntrusted(name), code.error());
   return *code;
 }
 
 Result<std::string> formatFourccNode(std::uint32_t fourcc) {
   auto text = fourccToString(fourcc);
-  if (!text) return prefixed("FOURCC " + describeFourcc(fourcc), text.error());
+  if (!text) return withContext("FOURCC " + describeFourcc(fourcc), text.error());
   auto back = parseFourccNode(*text);
   if (!back) {
     return makeError(EINVAL, "FOURCC " + describeFourcc(fourcc) +
@@ -201,7 +197,7 @@ Result<std::vector<FrameRate>> parseFrameRateList(std::string_view text) {
   std::vector<FrameRate> rates;
   for (auto item : *items) {
     auto rate = parseFrameRate(item);
-    if (!rate) return prefixed("frame-rates", rate.error());
+    if (!rate) return withContext("frame-rates", rate.error());
     rates.push_back(*rate);
   }
   if (auto distinct = checkDistinctRates(rates); !distinct) return distinct.error();
@@ -218,7 +214,7 @@ Result<std::string> formatFrameRateList(std::span<const FrameRate> rates) {
   std::vector<std::string> items;
   for (const auto& rate : rates) {
     auto text = formatFrameRate(rate);
-    if (!text) return prefixed("frame-rates", text.error());
+    if (!text) return withContext("frame-rates", text.error());
     items.push_back(std::move(text).value());
   }
   if (auto distinct = checkDistinctRates(rates); !distinct) return distinct.error();
@@ -242,7 +238,7 @@ Result<std::vector<ControlType>> parseControls(std::string_view text) {
   std::vector<ControlType> controls;
   for (auto item : *items) {
     auto control = parseControlName(item);
-    if (!control) return prefixed("controls", control.error());
+    if (!control) return withContext("controls", control.error());
     if (std::find(controls.begin(), controls.end(), *control) != controls.end()) {
       return makeError(
           EINVAL, "controls " + quoteUntrusted(text) + " lists " + quoteUntrusted(item) + " twice");
@@ -273,7 +269,7 @@ Result<std::string> formatControls(std::span<const ControlType> controls) {
 
 Result<std::uint8_t> parseMaxBuffers(std::string_view text) {
   auto value = parseUnsigned(text, std::numeric_limits<std::uint8_t>::max());
-  if (!value) return prefixed("max-buffers", value.error());
+  if (!value) return withContext("max-buffers", value.error());
   if (*value == 0) return makeError(EINVAL, "max-buffers must not be 0 (range 1..255)");
   return static_cast<std::uint8_t>(*value);
 }
@@ -308,7 +304,7 @@ Result<std::string> parseUniqueId(std::string_view text) {
 
 Result<std::uint32_t> parseGrantRef(std::string_view text, std::string_view node) {
   auto value = parseUnsigned(text, kU32Max);
-  if (!value) return prefixed(node, value.error());
+  if (!value) return withContext(node, value.error());
   if (*value == 0) {
     return makeError(EINVAL, std::string(node) + " is 0, which is never a valid grant reference");
   }
@@ -317,7 +313,7 @@ Result<std::uint32_t> parseGrantRef(std::string_view text, std::string_view node
 
 Result<std::uint32_t> parseEventChannel(std::string_view text, std::string_view node) {
   auto value = parseUnsigned(text, kU32Max);
-  if (!value) return prefixed(node, value.error());
+  if (!value) return withContext(node, value.error());
   if (*value == 0) {
     return makeError(EINVAL, std::string(node) + " is 0, which is never a bound event channel");
   }
@@ -357,7 +353,7 @@ Result<std::vector<std::string>> parseVersions(std::string_view text) {
   if (items->empty()) return makeError(EINVAL, "versions is empty: at least one version needed");
   std::vector<std::string> versions;
   for (auto item : *items) {
-    if (auto ok = checkVersionToken(item); !ok) return prefixed("versions", ok.error());
+    if (auto ok = checkVersionToken(item); !ok) return withContext("versions", ok.error());
     if (std::find(versions.begin(), versions.end(), item) != versions.end()) {
       return makeError(
           EINVAL, "versions " + quoteUntrusted(text) + " lists " + quoteUntrusted(item) + " twice");
@@ -370,7 +366,7 @@ Result<std::vector<std::string>> parseVersions(std::string_view text) {
 Result<std::string> formatVersions(std::span<const std::string> versions) {
   // Tokens first: a token holding a comma would otherwise pass as two after joining.
   for (const auto& version : versions) {
-    if (auto ok = checkVersionToken(version); !ok) return prefixed("versions", ok.error());
+    if (auto ok = checkVersionToken(version); !ok) return withContext("versions", ok.error());
   }
   std::vector<std::string> items(versions.begin(), versions.end());
   auto text = joinList(items);
@@ -396,7 +392,7 @@ int compareVersions(std::string_view a, std::string_view b) {
 Result<std::string> chooseVersion(std::string_view backendVersions,
                                   std::span<const std::string_view> supported) {
   auto offered = parseVersions(backendVersions);
-  if (!offered) return prefixed("backend", offered.error());
+  if (!offered) return withContext("backend", offered.error());
   std::optional<std::string_view> best;
   for (auto candidate : supported) {
     if (std::find(offered->begin(), offered->end(), candidate) == offered->end()) continue;
@@ -474,12 +470,12 @@ Result<ResolutionConfig> readResolution(const XenStoreTreeReader& tree, const st
                                         std::string_view name) {
   const std::string path = joinPath(dir, name);
   auto resolution = parseResolution(name);
-  if (!resolution) return prefixed(path, resolution.error());
+  if (!resolution) return withContext(path, resolution.error());
   const std::string ratesPath = joinPath(path, XENCAMERA_FIELD_FRAME_RATES);
   auto text = readRequired(tree, ratesPath);
   if (!text) return text.error();
   auto rates = parseFrameRateList(*text);
-  if (!rates) return prefixed(ratesPath, rates.error());
+  if (!rates) return withContext(ratesPath, rates.error());
   return ResolutionConfig{*resolution, std::move(rates).value()};
 }
 
@@ -492,7 +488,7 @@ Result<FormatConfig> readFormat(const XenStoreTreeReader& tree, const std::strin
                                 std::string_view name) {
   const std::string path = joinPath(formatsDir, name);
   auto fourcc = parseFourccNode(name);
-  if (!fourcc) return prefixed(path, fourcc.error());
+  if (!fourcc) return withContext(path, fourcc.error());
   auto names = readBoundedDirectory(tree, path, "resolutions", kMaxResolutionsPerFormat);
   if (!names) return names.error();
   FormatConfig format{*fourcc, {}};
@@ -538,14 +534,14 @@ Status readSettings(const XenStoreTreeReader& tree, std::string_view feDir,
   auto idText = readRequired(tree, idPath);
   if (!idText) return idText.error();
   auto id = parseUniqueId(*idText);
-  if (!id) return prefixed(idPath, id.error());
+  if (!id) return withContext(idPath, id.error());
   config.uniqueId = std::move(id).value();
 
   const std::string buffersPath = joinPath(feDir, XENCAMERA_FIELD_MAX_BUFFERS);
   auto buffersText = readRequired(tree, buffersPath);
   if (!buffersText) return buffersText.error();
   auto buffers = parseMaxBuffers(*buffersText);
-  if (!buffers) return prefixed(buffersPath, buffers.error());
+  if (!buffers) return withContext(buffersPath, buffers.error());
   config.maxBuffers = *buffers;
 
   const std::string controlsPath = joinPath(feDir, XENCAMERA_FIELD_CONTROLS);
@@ -553,7 +549,7 @@ Status readSettings(const XenStoreTreeReader& tree, std::string_view feDir,
   if (!controlsText) return controlsText.error();
   if (*controlsText) {  // absent means no controls, like ""
     auto controls = parseControls(**controlsText);
-    if (!controls) return prefixed(controlsPath, controls.error());
+    if (!controls) return withContext(controlsPath, controls.error());
     config.controls = std::move(controls).value();
   }
   return {};
@@ -590,7 +586,7 @@ Status formatFormat(const FormatConfig& format, XenStoreNodes& nodes) {
   for (std::size_t i = 0; i < format.resolutions.size(); ++i) {
     const auto& res = format.resolutions[i];
     auto resName = formatResolution(res.resolution);
-    if (!resName) return prefixed(dir, resName.error());
+    if (!resName) return withContext(dir, resName.error());
     for (std::size_t j = 0; j < i; ++j) {
       if (format.resolutions[j].resolution == res.resolution) {
         return makeError(EINVAL, dir + ": resolution " + *resName + " is listed twice");
@@ -598,7 +594,7 @@ Status formatFormat(const FormatConfig& format, XenStoreNodes& nodes) {
     }
     const std::string path = dir + "/" + *resName + "/" + XENCAMERA_FIELD_FRAME_RATES;
     auto rates = formatFrameRateList(res.frameRates);
-    if (!rates) return prefixed(path, rates.error());
+    if (!rates) return withContext(path, rates.error());
     nodes.emplace_back(path, std::move(rates).value());
   }
   return {};
@@ -657,7 +653,7 @@ Result<std::uint32_t> readTransportNode(const XenStoreTreeReader& tree, std::str
   auto text = readRequired(tree, path);
   if (!text) return text.error();
   auto value = parse(*text, node);
-  if (!value) return prefixed(path, value.error());
+  if (!value) return withContext(path, value.error());
   return *value;
 }
 

@@ -12,14 +12,14 @@
 #include <string>
 #include <variant>
 
+#include <vcamera/proto/errno_map.h>
 #include <vcamera/proto/wire.h>
 #include <vcamera/proto/xenbus.h>
 #include <vcamera/proto/xenstore_schema.h>
 
+#include "backend/buffer/guest_buffer.h"
+#include "backend/session/ring_channel.h"
 #include "backend/xen/event_channel_util.h"
-#include "backend/xen/ring/back_request_ring.h"
-#include "backend/xen/ring/event_page.h"
-#include "backend/xen/ring/page_directory.h"
 #include "backend/xen/xenstore_util.h"
 #include "frontend-client/xenbus_wait.h"
 
@@ -28,15 +28,6 @@ namespace {
 
 using proto::XenbusState;
 constexpr int kWaitMs = 10000;
-
-// One buffer as the backend holds it: the frontend's pages mapped, or our own shared ones.
-struct HeldBuffer {
-  xen::GrantMapping mapped;
-  xen::SharedPages shared;
-  [[nodiscard]] std::span<std::byte> bytes() const {
-    return mapped.mapped() ? mapped.bytes() : shared.bytes();
-  }
-};
 
 class ScriptedBackend {
  public:
@@ -75,27 +66,10 @@ class ScriptedBackend {
     Result<proto::FrontendTransport> transport =
         proto::readFrontendTransport(xen::XenStoreReader(store), frontendDir_);
     if (!transport) return transport.error();
-    const xen::DomId fe = device_.frontend;
-    Result<xen::GrantMapping> reqPage =
-        xen_.grants->map(fe, std::array{transport->reqRingRef}, xen::GrantAccess::ReadWrite);
-    if (!reqPage) return reqPage.error();
-    reqPage_ = std::move(reqPage).value();
-    Result<xen::GrantMapping> evtPage =
-        xen_.grants->map(fe, std::array{transport->evtRingRef}, xen::GrantAccess::ReadWrite);
-    if (!evtPage) return evtPage.error();
-    evtPage_ = std::move(evtPage).value();
-    Result<xen::BackRequestRing> ring = xen::BackRequestRing::attach(reqPage_.bytes());
-    if (!ring) return ring.error();
-    ring_.emplace(std::move(ring).value());
-    Result<xen::EventPageProducer> events = xen::EventPageProducer::attach(evtPage_.bytes());
-    if (!events) return events.error();
-    events_.emplace(std::move(events).value());
-    Result<xen::EvtchnPort> reqPort = xen_.events->bindInterdomain(fe, transport->reqEventChannel);
-    if (!reqPort) return reqPort.error();
-    reqPort_ = std::move(reqPort).value();
-    Result<xen::EvtchnPort> evtPort = xen_.events->bindInterdomain(fe, transport->evtEventChannel);
-    if (!evtPort) return evtPort.error();
-    evtPort_ = std::move(evtPort).value();
+    Result<std::unique_ptr<session::RingChannel>> channel =
+        session::RingChannel::open(xen_, device_.frontend, *transport);
+    if (!channel) return channel.error();
+    channel_ = std::move(channel).value();
     return writeState(XenbusState::Connected);
   }
 
@@ -121,31 +95,17 @@ class ScriptedBackend {
   }
 
   Status serveRequests() {
+    auto answer = [this](const proto::Request& request) {
+      proto::Response reply;
+      if (Status done = handle(request, reply); !done)
+        reply.status = proto::toWireStatus(done.error());
+      return reply;
+    };
     for (;;) {
-      for (;;) {
-        Result<std::optional<xencamera_req>> packet = ring_->pop();
-        if (!packet) return packet.error();
-        if (!packet->has_value()) break;
-        if (Status ok = ring_->pushResponse(answer(**packet)); !ok) return ok;
-      }
-      Result<bool> notify = ring_->publishResponses();
-      if (!notify) return notify.error();
-      if (*notify) {
-        if (Status ok = xen_.events->notify(reqPort_.port()); !ok) return ok;
-      }
-      Result<bool> more = ring_->finalCheck();
+      Result<bool> more = channel_->serve(answer);
       if (!more) return more.error();
       if (!*more) return {};
     }
-  }
-
-  xencamera_resp answer(const xencamera_req& packet) {
-    Result<proto::Request> request = proto::decodeRequest(packet);
-    if (!request) return proto::encodeErrorResponse(packet, request.error());
-    proto::Response reply{request->id, static_cast<std::uint8_t>(request->operation), 0, {}};
-    Status done = handle(*request, reply);
-    if (!done) return proto::encodeErrorResponse(packet, done.error());
-    return proto::encodeResponse(reply);
   }
 
   Status handle(const proto::Request& request, proto::Response& reply) {
@@ -174,52 +134,33 @@ class ScriptedBackend {
 
   Status createBuffer(const proto::BufCreateRequest& create) {
     if (buffers_.contains(create.index)) return makeError(EEXIST, "buffer exists");
-    HeldBuffer held;
-    const xen::DomId fe = device_.frontend;
-    if (device_.beAlloc) {
-      Result<xen::SharedPages> pages = xen_.sharer->share(
-          fe, xen::bufferPageCount(device_.bufferSize), xen::GrantAccess::ReadWrite);
-      if (!pages) return pages.error();
-      xen::GrantDirectoryPageWriter writer(*xen_.grants, fe);
-      if (Status ok = xen::writePageDirectory(writer, create.grefDirectory, pages->refs()); !ok) {
-        return ok;
-      }
-      held.shared = std::move(pages).value();
-    } else {
-      xen::GrantDirectoryPageReader reader(*xen_.grants, fe);
-      Result<std::vector<xen::GrantRef>> refs =
-          xen::readPageDirectory(reader, create.grefDirectory, device_.bufferSize);
-      if (!refs) return refs.error();
-      Result<xen::GrantMapping> mapped = xen_.grants->map(fe, *refs, xen::GrantAccess::ReadWrite);
-      if (!mapped) return mapped.error();
-      held.mapped = std::move(mapped).value();
-    }
-    std::span<std::byte> bytes = held.bytes();
+    Result<std::unique_ptr<buffer::GuestBuffer>> memory =
+        device_.beAlloc ? buffer::shareBackendBuffer(xen_, device_.frontend, create.grefDirectory,
+                                                     device_.bufferSize)
+                        : buffer::mapFrontendBuffer(xen_, device_.frontend, create.grefDirectory,
+                                                    device_.bufferSize);
+    if (!memory) return memory.error();
+    std::span<std::byte> bytes = (*memory)->bytes();
     std::memset(bytes.data(), static_cast<int>(fillByteFor(create.index)), bytes.size());
-    buffers_.emplace(create.index, std::move(held));
+    buffers_.emplace(create.index, std::move(memory).value());
     return {};
   }
 
   Status postFrames() {
     std::uint32_t sequence = 0;
-    for (const auto& [index, held] : buffers_) {
+    for (const auto& [index, memory] : buffers_) {
       proto::Event event{0, proto::FrameAvail{index, device_.bufferSize, sequence++}};
-      Result<std::uint16_t> posted = events_->post(proto::encodeEvent(event));
+      Result<std::uint16_t> posted = channel_->post(event);
       if (!posted) return posted.error();
     }
-    return xen_.events->notify(evtPort_.port());
+    return {};
   }
 
   // Let go of every mapping of the frontend's pages before saying Closed: only then may the
   // frontend end its grants.
   Status close() {
     buffers_.clear();
-    ring_.reset();
-    events_.reset();
-    reqPort_.reset();
-    evtPort_.reset();
-    reqPage_.reset();
-    evtPage_.reset();
+    channel_.reset();
     return writeState(XenbusState::Closed);
   }
 
@@ -227,13 +168,8 @@ class ScriptedBackend {
   ScriptedDevice device_;
   std::string dir_;
   std::string frontendDir_;
-  xen::GrantMapping reqPage_;
-  xen::GrantMapping evtPage_;
-  std::optional<xen::BackRequestRing> ring_;
-  std::optional<xen::EventPageProducer> events_;
-  xen::EvtchnPort reqPort_;
-  xen::EvtchnPort evtPort_;
-  std::map<std::uint8_t, HeldBuffer> buffers_;
+  std::unique_ptr<session::RingChannel> channel_;
+  std::map<std::uint8_t, std::unique_ptr<buffer::GuestBuffer>> buffers_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A minimal cameraif backend for the frontend client's tests: the backend half of the XenBus
-// handshake and a few fixed answers, written straight on the transport and ring helpers.
+// handshake and a few fixed answers, on the backend's RingChannel and GuestBuffer (not its
+// sessions).
 #pragma once
 
 #include <cstdint>

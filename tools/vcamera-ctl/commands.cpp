@@ -46,8 +46,7 @@ Result<std::unique_ptr<xen::XenStore>> openStore(const Connection& connection) {
   // Only XenStore is used; the other handles close with the transport.
   Result<xen::XenTransport> emulated = xen::emu::connectEmulatedXen(connection.emulatedSocket, 0);
   if (!emulated) {
-    return makeError(emulated.error().code, "emulated Xen at '" + connection.emulatedSocket +
-                                                "': " + emulated.error().message);
+    return withContext("emulated Xen at '" + connection.emulatedSocket + "'", emulated.error());
   }
   return std::move(emulated->store);
 }

@@ -137,8 +137,7 @@ Status checkCamera(const CameraConfig& camera) {
     for (const proto::ResolutionConfig& r : format.resolutions) {
       const proto::Resolution sizes[] = {r.resolution};
       if (Status added = addFormat(rebuilt, format.fourcc, sizes, r.frameRates); !added) {
-        return makeError(added.error().code, "camera " + quoteUntrusted(camera.uniqueId) + ": " +
-                                                 added.error().message);
+        return withContext("camera " + quoteUntrusted(camera.uniqueId), added.error());
       }
     }
   }

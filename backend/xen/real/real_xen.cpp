@@ -35,7 +35,7 @@ Result<XenTransport> openRealXen() {
   // Relative: xenstored resolves it under our own /local/domain/<domid>/.
   Result<std::string> domid = xen.store->read(kNoTransaction, "domid");
   if (!domid) {
-    return makeError(domid.error().code, "cannot learn our domain id: " + domid.error().message);
+    return withContext("cannot learn our domain id", domid.error());
   }
   std::optional<DomId> self = parseDomId(*domid);
   if (!self) return makeError(EPROTO, "XenStore \"domid\" is not a domain id: \"" + *domid + "\"");

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -19,6 +20,11 @@ struct Error {
 
 [[nodiscard]] inline Error makeError(int code, std::string message) {
   return Error{code, std::move(message)};
+}
+
+/// `error` with "<context>: " in front of its message; the code stays what it was.
+[[nodiscard]] inline Error withContext(std::string_view context, const Error& error) {
+  return Error{error.code, std::string(context) + ": " + error.message};
 }
 
 namespace detail {

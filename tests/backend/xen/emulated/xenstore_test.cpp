@@ -12,7 +12,19 @@
 namespace vcam::xen::emu::testing {
 namespace {
 
-using EmulatedXenStoreTest = EmulatedXenTest;
+class EmulatedXenStoreTest : public EmulatedXenTest {
+ protected:
+  // Another domain (dom0, in its own process) that writes dom1's "counter" = `value` when
+  // told over `pipe`, then says "written".
+  Result<DomainProcess> startCounterWriter(MessagePipe& pipe, std::string value) {
+    return DomainProcess::start(socket(), 0, [&pipe, value](XenTransport& xen) {
+      CHILD_REQUIRE(pipe.child().receive().ok());
+      CHILD_REQUIRE(xen.store->write(kNoTransaction, "/local/domain/1/counter", value).ok());
+      CHILD_REQUIRE(pipe.child().send("written").ok());
+      return 0;
+    });
+  }
+};
 
 TEST_F(EmulatedXenStoreTest, GuestWritesItsOwnAreaByRelativePathAndDom0ReadsIt) {
   Result<MessagePipe> pipe = MessagePipe::create();
@@ -103,12 +115,7 @@ TEST_F(EmulatedXenStoreTest, TransactionConflictingWithAnotherProcessFailsWithEa
   ASSERT_TRUE(dom1.store->write(kNoTransaction, "counter", "0").ok());
   Result<MessagePipe> pipe = MessagePipe::create();
   ASSERT_TRUE(pipe.ok());
-  Result<DomainProcess> other = DomainProcess::start(socket(), 0, [&](XenTransport& xen) {
-    CHILD_REQUIRE(pipe->child().receive().ok());
-    CHILD_REQUIRE(xen.store->write(kNoTransaction, "/local/domain/1/counter", "7").ok());
-    CHILD_REQUIRE(pipe->child().send("written").ok());
-    return 0;
-  });
+  Result<DomainProcess> other = startCounterWriter(*pipe, "7");
   ASSERT_TRUE(other.ok());
 
   Result<XsTransactionId> tx = dom1.store->transactionStart();
@@ -129,12 +136,7 @@ TEST_F(EmulatedXenStoreTest, RunTransactionRetriesAfterAConflictAndSucceeds) {
   ASSERT_TRUE(dom1.store->write(kNoTransaction, "counter", "0").ok());
   Result<MessagePipe> pipe = MessagePipe::create();
   ASSERT_TRUE(pipe.ok());
-  Result<DomainProcess> other = DomainProcess::start(socket(), 0, [&](XenTransport& xen) {
-    CHILD_REQUIRE(pipe->child().receive().ok());
-    CHILD_REQUIRE(xen.store->write(kNoTransaction, "/local/domain/1/counter", "10").ok());
-    CHILD_REQUIRE(pipe->child().send("written").ok());
-    return 0;
-  });
+  Result<DomainProcess> other = startCounterWriter(*pipe, "10");
   ASSERT_TRUE(other.ok());
 
   int attempts = 0;
