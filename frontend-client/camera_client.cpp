@@ -354,4 +354,9 @@ Status CameraClient::reconnect() {
   return {};
 }
 
+Status CameraClient::notifyRequestChannel() {
+  if (!connected_) return makeError(ENOTCONN, "not connected");
+  return xen_.events->notify(reqPort_.port());
+}
+
 }  // namespace vcam::frontend

@@ -81,6 +81,11 @@ class CameraClient {
   /// The buffer's bytes, as the guest sees them; empty if `index` has no buffer.
   [[nodiscard]] std::span<std::byte> bufferBytes(std::uint8_t index) const;
 
+  /// The shared request ring's page and a bare notification on its channel: for tests that
+  /// play a guest scribbling over the ring (a well-behaved frontend uses call()).
+  [[nodiscard]] std::span<std::byte> requestRingPage() const { return reqPage_.bytes(); }
+  [[nodiscard]] Status notifyRequestChannel();
+
   /// After a call or wait failed with ECONNRESET (the backend closed, or restarted and says
   /// InitWait): drops everything of the old connection - buffers included, they must be
   /// created again - and walks the handshake anew, as a frontend driver re-probes.

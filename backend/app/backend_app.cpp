@@ -14,6 +14,8 @@
 #include "backend/base/system_call.h"
 #include "backend/session/backend_service.h"
 #include "backend/session/camera_session.h"
+#include "backend/session/copying_renderer.h"
+#include "backend/session/guest_limits.h"
 #include "backend/session/test_pattern_renderer.h"
 #include "backend/xen/emulated/emulated_xen.h"
 #include "backend/xen/real/real_xen.h"
@@ -61,8 +63,9 @@ Result<proto::FrontendConfig> allowedConfig(const BackendConfig& config,
 }
 
 session::HandlerFactory handlersFor(const BackendConfig& config, xen::XenTransport& xen,
-                                    session::CameraRegistry& cameras) {
-  session::HandlerFactory sessions = session::cameraSessions(xen, cameras);
+                                    session::CameraRegistry& cameras,
+                                    session::GuestLimits& limits) {
+  session::HandlerFactory sessions = session::cameraSessions(xen, cameras, limits);
   return [config, sessions](const session::ConnectionContext& context)
              -> Result<std::unique_ptr<session::RequestHandler>> {
     Result<proto::FrontendConfig> served = allowedConfig(config, context.config);
@@ -123,9 +126,16 @@ int runBackend(const BackendOptions& options) {
   int exitCode = kExitOk;
   {
     session::CameraRegistry cameras(**loop, session::testPatternRenderers());
+    for (const CameraConfig& camera : config.cameras) {
+      if (camera.delivery == Delivery::kCopy) {
+        cameras.setRenderers(camera.uniqueId,
+                             session::copyingRenderers(session::testPatternRenderers()));
+      }
+    }
+    session::GuestLimits limits({config.maxSessionsPerGuest, config.maxBuffersPerGuest});
     session::ServiceOptions serviceOptions;
     serviceOptions.versions = config.versions;
-    serviceOptions.handlers = handlersFor(config, *xen, cameras);
+    serviceOptions.handlers = handlersFor(config, *xen, cameras, limits);
     Result<std::unique_ptr<session::BackendService>> service =
         session::BackendService::create(**loop, *xen, std::move(serviceOptions));
     if (!service) {

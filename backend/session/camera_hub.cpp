@@ -59,10 +59,13 @@ void CameraHub::detach(CameraUser* user) {
 
 std::optional<proto::FormatChoice> CameraHub::lockedFormat() const { return format_; }
 
+bool CameraHub::lockedByOthers(const CameraUser* user) const {
+  return std::any_of(lockers_.begin(), lockers_.end(),
+                     [user](const CameraUser* other) { return other != user; });
+}
+
 Status CameraHub::lock(CameraUser* user, const proto::FormatChoice& format) {
-  const bool othersHold = std::any_of(lockers_.begin(), lockers_.end(),
-                                      [user](CameraUser* other) { return other != user; });
-  if (othersHold && format_ && !(*format_ == format)) {
+  if (lockedByOthers(user) && format_ && !(*format_ == format)) {
     return makeError(EBUSY, "camera " + uniqueId_ + " is in use with another format");
   }
   if (!format_ || !(*format_ == format)) {
@@ -146,10 +149,16 @@ Status CameraHub::setControl(CameraUser* from, proto::ControlType type, std::int
   return {};
 }
 
+void CameraRegistry::setRenderers(const std::string& uniqueId, RendererFactory renderers) {
+  cameraRenderers_[uniqueId] = std::move(renderers);
+}
+
 CameraHub& CameraRegistry::hub(const std::string& uniqueId) {
   auto found = hubs_.find(uniqueId);
   if (found == hubs_.end()) {
-    found = hubs_.emplace(uniqueId, std::make_unique<CameraHub>(loop_, uniqueId, renderers_)).first;
+    auto own = cameraRenderers_.find(uniqueId);
+    const RendererFactory& renderers = own != cameraRenderers_.end() ? own->second : renderers_;
+    found = hubs_.emplace(uniqueId, std::make_unique<CameraHub>(loop_, uniqueId, renderers)).first;
   }
   return *found->second;
 }

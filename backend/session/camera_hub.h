@@ -22,12 +22,19 @@
 
 namespace vcam::session {
 
+/// What writing one frame into a guest's buffer took.
+struct RenderedFrame {
+  std::uint32_t bytesUsed = 0;    ///< the frame's size (a compressed frame's actual length)
+  std::uint64_t bytesCopied = 0;  ///< copied from a source's own buffer; 0 when made in place
+};
+
 /// Writes frames into memory planes (the buffer's planes at their BUF_CREATE offsets).
 class FrameRenderer {
  public:
   virtual ~FrameRenderer() = default;
-  /// Renders frame `sequence`; returns the bytes used (a compressed frame's size).
-  [[nodiscard]] virtual Result<std::uint32_t> render(
+  /// Writes frame `sequence` into `planes`. The hub asks for the same sequence once per
+  /// streaming user, so a source that captures into its own buffer captures once per sequence.
+  [[nodiscard]] virtual Result<RenderedFrame> render(
       std::uint32_t sequence, std::span<const std::span<std::byte>> planes) = 0;
 };
 
@@ -81,6 +88,8 @@ class CameraHub {
 
   /// The format every locking user shares, if any user holds the lock.
   [[nodiscard]] std::optional<proto::FormatChoice> lockedFormat() const;
+  /// True when a user other than `user` holds the lock (so the format cannot change).
+  [[nodiscard]] bool lockedByOthers(const CameraUser* user) const;
   /// Locks `format` for `user`. EBUSY when others hold a different format; EINVAL when the
   /// renderer cannot produce it.
   [[nodiscard]] Status lock(CameraUser* user, const proto::FormatChoice& format);
@@ -111,16 +120,20 @@ class CameraHub {
   std::uint32_t sequence_ = 0;
 };
 
-/// The hubs of this backend, one per `unique-id`, made on first use.
+/// The hubs of this backend, one per `unique-id`, made on first use with the renderers
+/// given for that camera, or the default ones.
 class CameraRegistry {
  public:
   CameraRegistry(base::EventLoop& loop, RendererFactory renderers)
       : loop_(loop), renderers_(std::move(renderers)) {}
+  /// Camera `uniqueId`'s renderers (before its hub is first used).
+  void setRenderers(const std::string& uniqueId, RendererFactory renderers);
   [[nodiscard]] CameraHub& hub(const std::string& uniqueId);
 
  private:
   base::EventLoop& loop_;
   RendererFactory renderers_;
+  std::map<std::string, RendererFactory> cameraRenderers_;
   std::map<std::string, std::unique_ptr<CameraHub>> hubs_;
 };
 

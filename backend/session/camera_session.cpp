@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <numeric>
 
+#include <vcamera/common/checked.h>
 #include <vcamera/common/fourcc_code.h>
 #include <vcamera/fourcc/format_info.h>
 #include <vcamera/proto/errno_map.h>
@@ -33,12 +34,14 @@ Result<proto::FormatChoice> firstConfigured(const proto::FrontendConfig& config)
 }  // namespace
 
 CameraSession::CameraSession(xen::XenTransport& xen, const ConnectionContext& context,
-                             CameraHub& hub, std::function<void(const Error&)> fail)
+                             CameraHub& hub, GuestLimits::Lease lease,
+                             std::function<void(const Error&)> fail)
     : xen_(xen),
       address_(context.address),
       config_(context.config),
       channel_(context.channel),
       hub_(hub),
+      lease_(std::move(lease)),
       fail_(std::move(fail)),
       name_(deviceName(context.address)),
       choice_(*firstConfigured(context.config)) {
@@ -47,11 +50,14 @@ CameraSession::CameraSession(xen::XenTransport& xen, const ConnectionContext& co
 
 CameraSession::~CameraSession() {
   if (framesDelivered_ + framesSkipped_ > 0) {
-    base::logMessage(base::LogLevel::Info, name_,
-                     std::to_string(framesDelivered_) + " frames delivered, " +
-                         std::to_string(framesSkipped_) + " skipped; " +
-                         std::to_string(bytesRendered_) + " bytes rendered in place, " +
-                         std::to_string(bytesCopied_) + " bytes copied");
+    // What the guest got and what it cost: the copy counter reads 0 on the paths that put
+    // frames straight into guest memory.
+    const std::uint64_t frames = std::max<std::uint64_t>(framesDelivered_, 1);
+    base::logMessage(
+        base::LogLevel::Info, name_,
+        std::to_string(framesDelivered_) + " frames delivered, " + std::to_string(framesSkipped_) +
+            " skipped; bytes per frame: " + std::to_string(bytesRendered_ / frames) +
+            " rendered in place, " + std::to_string(bytesCopied_ / frames) + " copied");
   }
   hub_.detach(this);
   queue_.clear();
@@ -146,8 +152,16 @@ CameraSession::Reply CameraSession::frameRateSet(const proto::FrameRateRequest& 
   Result<proto::FormatChoice> nearest =
       proto::nearestConfigured(config_, {choice_.fourcc, choice_.resolution, request.frameRate});
   if (!nearest) return nearest.error();
+  const std::optional<proto::FormatChoice> locked = hub_.lockedFormat();
+  if (locked && hub_.lockedByOthers(this) && locked->fourcc == choice_.fourcc &&
+      locked->resolution == choice_.resolution) {
+    // Another guest set the shared camera's rate: as with CONFIG_SET's nearest match, this
+    // guest gets the rate in force, which CONFIG_GET reports.
+    choice_.frameRate = locked->frameRate;
+    return proto::ResponsePayload{};
+  }
   if (numBufs_ > 0) {
-    if (Status locked = hub_.lock(this, *nearest); !locked) return locked.error();
+    if (Status relocked = hub_.lock(this, *nearest); !relocked) return relocked.error();
   }
   choice_ = *nearest;
   return proto::ResponsePayload{};
@@ -156,14 +170,21 @@ CameraSession::Reply CameraSession::frameRateSet(const proto::FrameRateRequest& 
 Result<proto::BufLayout> CameraSession::currentLayout() const {
   Result<fourcc::Layout> layout = layoutOf(choice_);
   if (!layout) return layout.error();
-  if (layout->totalSize > UINT32_MAX) return makeError(EOVERFLOW, "frame larger than 4 GiB");
   proto::BufLayout result;
   result.numPlanes = static_cast<std::uint8_t>(layout->numMemPlanes);
-  result.size = static_cast<std::uint32_t>(layout->totalSize);
+  // One granted buffer holds every memory plane. A guest whose planes are separate
+  // allocations (V4L2's NV12M, YUV420M: videobuf2 gives each its own pages) lists them page
+  // after page, so each plane but the last may start a page later: `size` leaves room.
+  std::uint64_t size = 0;
   for (std::uint32_t i = 0; i < layout->numMemPlanes; ++i) {
     result.planeSize[i] = layout->memPlanes[i].sizeImage;
     result.planeStride[i] = layout->memPlanes[i].bytesPerLine;
+    const bool last = i + 1 == layout->numMemPlanes;
+    size += last ? result.planeSize[i]
+                 : *checkedAlignUp<std::uint64_t>(result.planeSize[i], xen::kPageSize);
   }
+  if (size > UINT32_MAX) return makeError(EOVERFLOW, "frame larger than 4 GiB");
+  result.size = static_cast<std::uint32_t>(size);
   return result;
 }
 
@@ -180,13 +201,21 @@ CameraSession::Reply CameraSession::bufRequest(const proto::BufCount& request) {
     buffers_.clear();
     numBufs_ = 0;
     bufferLayout_.reset();
+    lease_.resizeBuffers(0);
     hub_.unlock(this);
     return proto::ResponsePayload{proto::BufCount{0}};
   }
-  const auto granted = std::min({request.numBufs, config_.maxBuffers, kMaxBuffersPerDevice});
+  const auto wanted = std::min({request.numBufs, config_.maxBuffers, kMaxBuffersPerDevice});
   Result<proto::BufLayout> layout = currentLayout();
   if (!layout) return layout.error();
   if (Status locked = hub_.lock(this, choice_); !locked) return locked.error();
+  const auto granted = static_cast<std::uint8_t>(lease_.resizeBuffers(wanted));
+  if (granted == 0) {
+    if (numBufs_ == 0) hub_.unlock(this);
+    return makeError(ENOMEM,
+                     "the guest's other cameras hold all of its buffers "
+                     "(max-buffers-per-guest)");
+  }
   bufferLayout_ = *layout;
   // A smaller count drops the buffers above it.
   std::erase_if(queue_, [granted](std::uint8_t index) { return index >= granted; });
@@ -308,16 +337,18 @@ void CameraSession::frameDue(std::uint32_t sequence, FrameRenderer& renderer) {
   auto found = buffers_.find(index);
   if (found == buffers_.end()) return;
   const Buffer& buffer = found->second;
-  Result<std::uint32_t> used = renderer.render(
+  Result<RenderedFrame> rendered = renderer.render(
       sequence, std::span<const std::span<std::byte>>(buffer.planes.data(), buffer.numPlanes));
-  if (!used) {
+  if (!rendered) {
+    // The buffer stays queued for the next frame; the guest sees a gap.
     base::logMessage(
         base::LogLevel::Warning, name_,
-        "frame " + std::to_string(sequence) + " not rendered: " + used.error().message);
+        "frame " + std::to_string(sequence) + " not rendered: " + rendered.error().message);
+    ++framesSkipped_;
     return;
   }
   Result<std::uint16_t> posted =
-      channel_.post(proto::Event{0, proto::FrameAvail{index, *used, sequence}});
+      channel_.post(proto::Event{0, proto::FrameAvail{index, rendered->bytesUsed, sequence}});
   if (!posted) {
     // A full event page means the guest is behind: it misses this frame, keeps the buffer.
     if (posted.error().code != ENOSPC) fail_(posted.error());
@@ -326,7 +357,11 @@ void CameraSession::frameDue(std::uint32_t sequence, FrameRenderer& renderer) {
   }
   queue_.pop_front();
   ++framesDelivered_;
-  bytesRendered_ += *used;
+  if (rendered->bytesCopied > 0) {
+    bytesCopied_ += rendered->bytesCopied;
+  } else {
+    bytesRendered_ += rendered->bytesUsed;
+  }
 }
 
 void CameraSession::controlChanged(proto::ControlType type, std::int64_t value) {
@@ -335,11 +370,15 @@ void CameraSession::controlChanged(proto::ControlType type, std::int64_t value) 
   if (!posted && posted.error().code != ENOSPC) fail_(posted.error());
 }
 
-HandlerFactory cameraSessions(xen::XenTransport& xen, CameraRegistry& cameras) {
-  return [&xen,
-          &cameras](const ConnectionContext& context) -> Result<std::unique_ptr<RequestHandler>> {
+HandlerFactory cameraSessions(xen::XenTransport& xen, CameraRegistry& cameras,
+                              GuestLimits& limits) {
+  return [&xen, &cameras,
+          &limits](const ConnectionContext& context) -> Result<std::unique_ptr<RequestHandler>> {
+    Result<GuestLimits::Lease> lease = limits.admit(context.address.frontend);
+    if (!lease) return lease.error();
     CameraHub& hub = cameras.hub(context.config.uniqueId);
-    return std::unique_ptr<RequestHandler>(new CameraSession(xen, context, hub, context.fail));
+    return std::unique_ptr<RequestHandler>(
+        new CameraSession(xen, context, hub, std::move(lease).value(), context.fail));
   };
 }
 

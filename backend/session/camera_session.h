@@ -19,6 +19,7 @@
 #include "backend/buffer/guest_buffer.h"
 #include "backend/session/camera_hub.h"
 #include "backend/session/device_session.h"
+#include "backend/session/guest_limits.h"
 #include "backend/session/request_handler.h"
 #include "backend/xen/transport.h"
 
@@ -33,7 +34,9 @@ inline constexpr std::uint8_t kMaxBuffersPerDevice = 32;
 ///    another guest holds the camera in a format this one may not use;
 ///  - EINVAL: a bad index or a control this device does not have, STREAM_START without
 ///    buffers; ENOENT: no buffer at that index; EEXIST: a buffer at that index already;
-///  - ERANGE: a control value outside its range.
+///  - ERANGE: a control value outside its range;
+///  - ENOMEM: BUF_REQUEST when the guest's other devices hold all of max-buffers-per-guest
+///    (otherwise it grants fewer buffers, as REQBUFS may).
 /// Frames: each tick of the camera's clock renders into the oldest queued buffer, which is
 /// then posted (FRAME_AVAIL, seq_num = the camera's frame number) and leaves the queue; with no
 /// buffer queued the frame is skipped and the guest sees a gap in seq_num.
@@ -41,8 +44,9 @@ class CameraSession final : public RequestHandler, public CameraUser {
  public:
   /// `fail` disconnects the device later (for errors found outside a request, e.g. a broken
   /// event page while posting a frame).
+  /// `lease` is this session's share of its guest's limits (buffers count against it).
   CameraSession(xen::XenTransport& xen, const ConnectionContext& context, CameraHub& hub,
-                std::function<void(const Error&)> fail);
+                GuestLimits::Lease lease, std::function<void(const Error&)> fail);
   ~CameraSession() override;
   CameraSession(const CameraSession&) = delete;
   CameraSession& operator=(const CameraSession&) = delete;
@@ -84,6 +88,7 @@ class CameraSession final : public RequestHandler, public CameraUser {
   proto::FrontendConfig config_;
   RingChannel& channel_;
   CameraHub& hub_;
+  GuestLimits::Lease lease_;
   std::function<void(const Error&)> fail_;
   std::string name_;
 
@@ -100,11 +105,13 @@ class CameraSession final : public RequestHandler, public CameraUser {
   std::uint64_t framesDelivered_ = 0;
   std::uint64_t framesSkipped_ = 0;  ///< ticks that found no buffer queued (or a full page)
   std::uint64_t bytesRendered_ = 0;  ///< written by the renderer straight into guest buffers
-  std::uint64_t bytesCopied_ = 0;    ///< copied from a source's own buffers (none yet)
+  std::uint64_t bytesCopied_ = 0;    ///< copied from a source's own buffers
 };
 
 /// A HandlerFactory making a CameraSession per connection, on the registry's hub for the
-/// device's `unique-id`. Both arguments must outlive the service using the factory.
-[[nodiscard]] HandlerFactory cameraSessions(xen::XenTransport& xen, CameraRegistry& cameras);
+/// device's `unique-id`, admitted by `limits` (EBUSY past max-sessions-per-guest). Every
+/// argument must outlive the service using the factory.
+[[nodiscard]] HandlerFactory cameraSessions(xen::XenTransport& xen, CameraRegistry& cameras,
+                                            GuestLimits& limits);
 
 }  // namespace vcam::session

@@ -10,11 +10,12 @@ namespace {
 class TestPatternRenderer final : public FrameRenderer {
  public:
   explicit TestPatternRenderer(source::TestPattern pattern) : pattern_(std::move(pattern)) {}
-  Result<std::uint32_t> render(std::uint32_t sequence,
+  Result<RenderedFrame> render(std::uint32_t sequence,
                                std::span<const std::span<std::byte>> planes) override {
     Result<std::size_t> used = pattern_.render(sequence, planes);
     if (!used) return used.error();
-    return static_cast<std::uint32_t>(*used);  // at most a buffer's size, which is 32-bit
+    // At most a buffer's size, which is 32-bit; drawn in place, so nothing copied.
+    return RenderedFrame{static_cast<std::uint32_t>(*used), 0};
   }
 
  private:

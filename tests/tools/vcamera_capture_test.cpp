@@ -5,7 +5,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "backend/xen/emulated/emulated_xen.h"
@@ -41,9 +44,58 @@ class VcameraCapture : public ::testing::Test {
     return testsupport::runCli(VCAMERA_CAPTURE_BIN, args, dir_);
   }
 
+  // The toolstack gives the guest a YUYV 640x480 camera `uniqueId`.
+  void attach(const std::string& uniqueId) {
+    Result<XenTransport> dom0 = emu::connectEmulatedXen(broker_.socketPath(), 0);
+    ASSERT_TRUE(dom0);
+    proto::FrontendConfig config;
+    config.uniqueId = uniqueId;
+    config.maxBuffers = 4;
+    config.formats = {{0x56595559, {{{640, 480}, {{30, 1}}}}}};
+    ASSERT_TRUE(attachCamera(*dom0->store, {kGuest, kDriverDomain, 0, config}));
+  }
+
+  // vcamera-backend in domain 1 with `config` (if not empty), its output in `log`.
+  Result<emu::ChildProcess> startBackend(const std::string& config, const fs::path& log) {
+    const std::string socket = broker_.socketPath();
+    return emu::ChildProcess::start([socket, config, log] {
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (fd < 0 || ::dup2(fd, 1) < 0 || ::dup2(fd, 2) < 0) return 126;
+      std::vector<const char*> argv = {VCAMERA_BACKEND_BIN, "--emulated", socket.c_str(), "--domid",
+                                       "1"};
+      if (!config.empty()) argv.insert(argv.end(), {"--config", config.c_str()});
+      argv.push_back(nullptr);
+      ::execv(argv[0], const_cast<char* const*>(argv.data()));
+      return 127;
+    });
+  }
+
   fs::path dir_;
   emu::BrokerProcess broker_;
 };
+
+TEST_F(VcameraCapture, VerifyFindsEveryFrameCopiedByTheBackendEqualToTheTestPattern) {
+  attach("copied");
+  const fs::path config = dir_ / "backend.toml";
+  std::ofstream(config) << "[[camera]]\nunique-id = \"copied\"\nsource = \"test-pattern\"\n"
+                           "delivery = \"copy\"\n";
+  const fs::path log = dir_ / "backend.log";
+  Result<emu::ChildProcess> backend = startBackend(config.string(), log);
+  ASSERT_TRUE(backend) << backend.error().message;
+
+  testsupport::CliRun run = capture({"--frames", "8", "--verify", "--json"});
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  const nlohmann::json report = nlohmann::json::parse(run.out);
+  EXPECT_EQ(report["verified"], 8);
+  EXPECT_EQ(report["mismatched"], 0);
+
+  ASSERT_TRUE(backend->signal(SIGTERM));
+  EXPECT_EQ(backend->wait().value(), 0);
+  // 640x480 YUYV: 614400 bytes copied per frame, none drawn in place.
+  EXPECT_NE(testsupport::slurp(log).find("bytes per frame: 0 rendered in place, 614400 copied"),
+            std::string::npos)
+      << testsupport::slurp(log);
+}
 
 TEST_F(VcameraCapture, CapturesFramesFromTheBackendAndSavesPngs) {
   Result<XenTransport> dom0 = emu::connectEmulatedXen(broker_.socketPath(), 0);

@@ -12,6 +12,7 @@
 #include <vcamera/fourcc/layout.h>
 #include <vcamera/fourcc/png_writer.h>
 
+#include "backend/source/test_pattern.h"
 #include "frontend-client/camera_client.h"
 
 namespace vcam::capture {
@@ -113,7 +114,39 @@ class Capture {
       config_ = std::get<proto::ConfigResponse>(now->payload);
     }
     report_.format = describe(config_);
+    if (options_.verifyTestPattern) {
+      const fourcc::FormatInfo& info = fourcc::fromV4l2(config_.pixelFormat);
+      Result<fourcc::Layout> layout = fourcc::computeLayout(info, {config_.width, config_.height});
+      if (!layout) return layout.error();
+      Result<source::TestPattern> pattern = source::TestPattern::create(info, *layout);
+      if (!pattern) return withContext("--verify", pattern.error());
+      pattern_.emplace(std::move(pattern).value());
+    }
     return {};
+  }
+
+  // Whether the frame in `index` is the test pattern's frame `sequence`.
+  Result<bool> matchesTestPattern(std::uint8_t index, std::uint32_t sequence, std::uint32_t used) {
+    std::vector<std::span<std::byte>> planes;
+    for (std::size_t i = 0; i < layout_.numPlanes; ++i) {
+      expected_[i].resize(layout_.planeSize[i]);
+      planes.push_back(expected_[i]);
+    }
+    Result<std::size_t> rendered = pattern_->render(sequence, planes);
+    if (!rendered) return rendered.error();
+    if (*rendered != used) return false;
+    const std::span<const std::byte> got = client_.bufferBytes(index);
+    const bool compressed = pattern_->format().isCompressed();
+    for (std::size_t i = 0; i < layout_.numPlanes; ++i) {
+      const std::size_t length = compressed ? used : layout_.planeSize[i];
+      if (offsets_[i] + length > got.size() ||
+          !std::equal(expected_[i].begin(),
+                      expected_[i].begin() + static_cast<std::ptrdiff_t>(length),
+                      got.begin() + offsets_[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   Status createBuffers() {
@@ -124,12 +157,11 @@ class Capture {
         call(Operation::BufRequest, proto::BufCount{options_.buffers});
     if (!granted) return granted.error();
     report_.buffers = std::get<proto::BufCount>(granted->payload).numBufs;
-    std::array<std::uint32_t, XENCAMERA_MAX_PLANE> offsets{};
     for (std::size_t i = 1; i < layout_.numPlanes; ++i) {
-      offsets[i] = offsets[i - 1] + layout_.planeSize[i - 1];
+      offsets_[i] = offsets_[i - 1] + layout_.planeSize[i - 1];
     }
     for (std::uint8_t index = 0; index < report_.buffers; ++index) {
-      if (Status created = client_.createBuffer(index, layout_, offsets); !created) return created;
+      if (Status created = client_.createBuffer(index, layout_, offsets_); !created) return created;
     }
     return {};
   }
@@ -155,6 +187,16 @@ class Capture {
         report_.skipped += frame->seqNum - *lastSequence - 1;
       }
       lastSequence = frame->seqNum;
+      if (pattern_) {
+        Result<bool> matches = matchesTestPattern(frame->index, frame->seqNum, frame->usedSize);
+        if (!matches) return matches.error();
+        if (*matches) {
+          ++report_.verified;
+        } else {
+          ++report_.mismatched;
+          if (!report_.firstMismatch) report_.firstMismatch = frame->seqNum;
+        }
+      }
       if (options_.pngEvery != 0 && report_.frames % options_.pngEvery == 0) {
         const std::string path =
             options_.outputDir + "/frame-" + std::to_string(frame->seqNum) + ".png";
@@ -176,6 +218,9 @@ class Capture {
   proto::ConfigResponse config_;
   proto::BufLayout layout_;
   CaptureReport report_;
+  std::array<std::uint32_t, XENCAMERA_MAX_PLANE> offsets_{};
+  std::optional<source::TestPattern> pattern_;
+  std::array<std::vector<std::byte>, XENCAMERA_MAX_PLANE> expected_;
   std::map<std::uint8_t, Clock::time_point> queuedAt_;
   std::vector<double> latencies_;
 };

@@ -24,6 +24,8 @@ struct CaptureOptions {
   std::uint32_t frames = 300;
   std::uint32_t pngEvery = 0;  ///< write every Nth frame as PNG (0: none)
   std::string outputDir = ".";
+  /// Compare every frame with the built-in test pattern's frame of its sequence number.
+  bool verifyTestPattern = false;
 };
 
 /// What a capture measured. Latency is, per frame, the time from handing the buffer to the
@@ -39,6 +41,9 @@ struct CaptureReport {
   double latencyP99Ms = 0;
   double latencyMaxMs = 0;
   std::vector<std::string> pngs;
+  std::uint32_t verified = 0;    ///< frames equal to the test pattern (with verifyTestPattern)
+  std::uint32_t mismatched = 0;  ///< frames that differ from it
+  std::optional<std::uint32_t> firstMismatch;  ///< seq_num of the first that differed
 };
 
 /// Connects as frontend `xen.self`, captures, tears everything down (buffers destroyed, device

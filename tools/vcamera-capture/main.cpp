@@ -53,7 +53,9 @@ nlohmann::json toJson(const vcam::capture::CaptureReport& report) {
             {"p90", report.latencyP90Ms},
             {"p99", report.latencyP99Ms},
             {"max", report.latencyMaxMs}}},
-          {"pngs", report.pngs}};
+          {"pngs", report.pngs},
+          {"verified", report.verified},
+          {"mismatched", report.mismatched}};
 }
 
 }  // namespace
@@ -80,6 +82,8 @@ int main(int argc, char** argv) {
   cli.add_option("--png-every", options.pngEvery, "save every Nth frame as PNG (0: none)");
   cli.add_option("--output", options.outputDir, "directory for the PNGs")
       ->check(CLI::ExistingDirectory);
+  cli.add_flag("--verify", options.verifyTestPattern,
+               "compare every frame with the test pattern's (exit 1 if any differs)");
   cli.add_flag("--json", json, "print the report as JSON");
   try {
     cli.parse(argc, argv);
@@ -119,9 +123,10 @@ int main(int argc, char** argv) {
     std::cerr << "vcamera-capture: " << report.error().message << "\n";
     return kExitFailed;
   }
+  const int verdict = report->mismatched == 0 ? 0 : kExitFailed;
   if (json) {
     std::cout << toJson(*report).dump(2) << "\n";
-    return 0;
+    return verdict;
   }
   std::printf("format     %s, %u buffers\n", report->format.c_str(), report->buffers);
   std::printf("frames     %u in %.2f s (%.1f fps), %u skipped by the camera\n", report->frames,
@@ -131,5 +136,11 @@ int main(int argc, char** argv) {
               report->latencyP50Ms, report->latencyP90Ms, report->latencyP99Ms,
               report->latencyMaxMs);
   for (const std::string& png : report->pngs) std::printf("saved      %s\n", png.c_str());
-  return 0;
+  if (options.verifyTestPattern) {
+    std::printf("verified   %u frames equal the test pattern, %u differ", report->verified,
+                report->mismatched);
+    if (report->firstMismatch) std::printf(" (first: seq %u)", *report->firstMismatch);
+    std::printf("\n");
+  }
+  return verdict;
 }

@@ -220,6 +220,17 @@ Result<CameraSource> parseCameraSource(std::string_view text) {
   return makeError(EINVAL, message);
 }
 
+Result<Delivery> parseDelivery(std::string_view text) {
+  if (text == "direct") return Delivery::kDirect;
+  if (text == "copy") return Delivery::kCopy;
+  return makeError(EINVAL,
+                   "unknown delivery " + quoteUntrusted(text) + ": write \"direct\" or \"copy\"");
+}
+
+std::string_view deliveryName(Delivery delivery) {
+  return delivery == Delivery::kCopy ? "copy" : "direct";
+}
+
 std::string formatCameraSource(const CameraSource& source) {
   return source.kind == SourceKind::kTestPattern ? std::string(kTestPatternSource)
                                                  : std::string(kLibcameraPrefix) + source.cameraId;
@@ -305,7 +316,8 @@ std::optional<CameraConfig> cameraFor(const BackendConfig& config, std::string_v
     if (camera.uniqueId == uniqueId) return camera;
   }
   if (config.cameras.empty()) {
-    return CameraConfig{std::string(uniqueId), {SourceKind::kTestPattern, {}}, {}};
+    return CameraConfig{
+        std::string(uniqueId), {SourceKind::kTestPattern, {}}, {}, Delivery::kDirect};
   }
   return std::nullopt;
 }
@@ -355,6 +367,9 @@ Result<std::string> formatBackendConfig(const BackendConfig& config) {
   for (const CameraConfig& camera : config.cameras) {
     out += "\n[[camera]]\nunique-id = " + tomlString(camera.uniqueId) + "\n";
     out += "source = " + tomlString(formatCameraSource(camera.source)) + "\n";
+    if (camera.delivery != Delivery::kDirect) {
+      out += "delivery = " + tomlString(std::string(deliveryName(camera.delivery))) + "\n";
+    }
     for (const proto::FormatConfig& format : camera.formats) appendFormat(out, format);
   }
   return out;

@@ -13,7 +13,7 @@
 #include <vcamera/proto/types.h>
 #include <vcamera/proto/xenstore_schema.h>
 
-/// The configuration file (TOML), e.g. /etc/vcamera/vcamera-backend.toml; every key is
+/// The configuration file (TOML), e.g. /etc/vcamera/backend.toml; every key is
 /// optional and an empty file is valid (test-pattern for every device, the defaults below).
 ///
 ///     [backend]
@@ -26,6 +26,9 @@
 ///     unique-id = "cam0"            # what the toolstack writes in a device's `unique-id`:
 ///                                   # 1..256 printable ASCII bytes, no edge spaces, unique
 ///     source = "test-pattern"       # or "libcamera:<camera id>"
+///     delivery = "direct"           # "direct": frames go straight into guest memory where
+///                                   # the path allows (the test pattern draws in place);
+///                                   # "copy": through the backend's own buffers and a copy
 ///
 ///     [[camera.format]]             # optional; none = the source's own list
 ///     fourcc = "YUYV"               # V4L2 FOURCC as cameraif writes it ("Y16", "AR15-BE"),
@@ -51,6 +54,16 @@ struct CameraSource {
   friend bool operator==(const CameraSource&, const CameraSource&) = default;
 };
 
+/// How frames reach a guest's buffer (`delivery`).
+enum class Delivery : std::uint8_t {
+  kDirect,  ///< written straight into guest memory where possible
+  kCopy,    ///< made in the backend's own buffers, then copied (the fallback path, forced)
+};
+
+/// "direct" or "copy".
+[[nodiscard]] Result<Delivery> parseDelivery(std::string_view text);
+[[nodiscard]] std::string_view deliveryName(Delivery delivery);
+
 /// One [[camera]] entry.
 struct CameraConfig {
   std::string uniqueId;
@@ -58,6 +71,7 @@ struct CameraConfig {
   /// The allowed formats in file order (entries with the same FOURCC merged, sizes in the
   /// order given); empty: the source's own list (see formatsOf()).
   std::vector<proto::FormatConfig> formats;
+  Delivery delivery = Delivery::kDirect;
   friend bool operator==(const CameraConfig&, const CameraConfig&) = default;
 };
 

@@ -31,7 +31,7 @@ constexpr std::array kBackendKeys = {std::string_view("versions"),
                                      std::string_view("max-sessions-per-guest"),
                                      std::string_view("max-buffers-per-guest")};
 constexpr std::array kCameraKeys = {std::string_view("unique-id"), std::string_view("source"),
-                                    std::string_view("format")};
+                                    std::string_view("delivery"), std::string_view("format")};
 constexpr std::array kFormatKeys = {std::string_view("fourcc"), std::string_view("sizes"),
                                     std::string_view("frame-rates")};
 
@@ -238,6 +238,13 @@ class Reader {
     Result<CameraSource> source = parseCameraSource(*sourceText);
     if (!source) return fail(**sourceNode, path + ".source", source.error());
     camera.source = std::move(source).value();
+    if (const toml::node* deliveryNode = table.get("delivery")) {
+      Result<std::string_view> text = string(*deliveryNode, path + ".delivery");
+      if (!text) return text.error();
+      Result<Delivery> delivery = parseDelivery(*text);
+      if (!delivery) return fail(*deliveryNode, path + ".delivery", delivery.error());
+      camera.delivery = *delivery;
+    }
     if (const toml::node* formats = table.get("format")) {
       if (Status ok = readFormats(*formats, path + ".format", camera); !ok) return ok.error();
     }

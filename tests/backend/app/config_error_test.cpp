@@ -139,6 +139,13 @@ TEST(BackendConfigErrors, AnUnknownSourceIsRefusedWithASuggestion) {
               HasSubstr("names no camera"));
 }
 
+TEST(BackendConfigErrors, AnUnknownDeliveryNamesTheTwoThereAre) {
+  const Error e = errorOf(camera("delivery = \"zero-copy\"\n"));
+  EXPECT_EQ(e.code, EINVAL);
+  EXPECT_THAT(e.message, AllOf(StartsWith("bad.toml:4:12: camera[0].delivery: "),
+                               HasSubstr("\"direct\" or \"copy\"")));
+}
+
 TEST(BackendConfigErrors, AMistypedFourccSuggestsTheFourccsMeant) {
   const Error e = errorOf(format("\"YUVY\"", "[\"1x1\"]", "[\"1/1\"]"));
   EXPECT_THAT(e.message, AllOf(StartsWith("bad.toml:5:10: camera[0].format[0].fourcc: "),

@@ -116,6 +116,14 @@ TEST(BackendConfigParse, StringsWithEscapesAndSourcesAreKept) {
   EXPECT_EQ(config.maxBuffersPerGuest, 255u);
 }
 
+TEST(BackendConfigParse, DeliveryIsDirectUnlessCopyIsAsked) {
+  const BackendConfig config = parsed(
+      "[[camera]]\nunique-id = \"a\"\nsource = \"test-pattern\"\n"
+      "[[camera]]\nunique-id = \"b\"\nsource = \"test-pattern\"\ndelivery = \"copy\"\n");
+  EXPECT_EQ(config.cameras.at(0).delivery, Delivery::kDirect);
+  EXPECT_EQ(config.cameras.at(1).delivery, Delivery::kCopy);
+}
+
 TEST(BackendConfigParse, ARepresentativeConfigRoundTripsThroughToml) {
   const BackendConfig config = parsed(kRepresentative);
   Result<std::string> text = formatBackendConfig(config);

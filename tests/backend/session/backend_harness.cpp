@@ -5,6 +5,7 @@
 #include <vcamera/proto/xenbus.h>
 
 #include "backend/session/camera_session.h"
+#include "backend/session/copying_renderer.h"
 #include "backend/session/test_pattern_renderer.h"
 #include "backend/xen/toolstack.h"
 #include "frontend-client/xenbus_wait.h"
@@ -34,12 +35,16 @@ int runBackend(xen::XenTransport& xen, const xen::emu::MessagePipe::End& control
 
 }  // namespace
 
-HandlersMaker testPatternCameras() {
-  return [](base::EventLoop& loop, xen::XenTransport& xen) -> HandlerFactory {
-    // The registry lives as long as the service's factory.
-    auto cameras = std::make_shared<CameraRegistry>(loop, testPatternRenderers());
-    HandlerFactory sessions = cameraSessions(xen, *cameras);
-    return [cameras, sessions](const ConnectionContext& context) { return sessions(context); };
+HandlersMaker testPatternCameras(TestCameraOptions options) {
+  return [options](base::EventLoop& loop, xen::XenTransport& xen) -> HandlerFactory {
+    // The registry and limits live as long as the service's factory.
+    auto cameras = std::make_shared<CameraRegistry>(
+        loop,
+        options.copyFrames ? copyingRenderers(testPatternRenderers()) : testPatternRenderers());
+    auto limits = std::make_shared<GuestLimits>(options.limits);
+    HandlerFactory sessions = cameraSessions(xen, *cameras, *limits);
+    return
+        [cameras, limits, sessions](const ConnectionContext& context) { return sessions(context); };
   };
 }
 

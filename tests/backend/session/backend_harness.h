@@ -12,6 +12,7 @@
 
 #include "backend/base/event_loop.h"
 #include "backend/session/backend_service.h"
+#include "backend/session/guest_limits.h"
 #include "backend/xen/emulated/emulated_xen.h"
 #include "backend/xen/emulated/process.h"
 #include "frontend-client/camera_client.h"
@@ -27,8 +28,14 @@ inline constexpr std::chrono::milliseconds kWait{5000};
 /// e.g. a camera registry living as long as the loop).
 using HandlersMaker = std::function<HandlerFactory(base::EventLoop& loop, xen::XenTransport& xen)>;
 
+/// How the test backend's cameras work.
+struct TestCameraOptions {
+  GuestLimitsConfig limits;  ///< the configuration's per-guest limits
+  bool copyFrames = false;   ///< the copy path (delivery = "copy") instead of drawing in place
+};
+
 /// Camera sessions on test-pattern cameras, the backend's usual handlers.
-[[nodiscard]] HandlersMaker testPatternCameras();
+[[nodiscard]] HandlersMaker testPatternCameras(TestCameraOptions options = {});
 
 class BackendHarness : public ::testing::Test {
  protected:

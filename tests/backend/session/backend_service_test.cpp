@@ -147,5 +147,24 @@ TEST_F(BackendServiceTest, AGuestKilledMidSessionIsCleanedUpAndOthersCarryOn) {
   expectServed(*b);
 }
 
+TEST_F(BackendServiceTest, AGuestThatCorruptsItsRingIsDisconnectedAndOthersCarryOn) {
+  attach(kGuestA);
+  attach(kGuestB);
+  startBackend();
+  auto a = connect(guestA_);
+  auto b = connect(guestB_);
+  ASSERT_TRUE(a && b);
+  // req_prod a thousand requests ahead of anything answered: no ring holds that many.
+  auto* ring = reinterpret_cast<xen_cameraif_sring*>(a->requestRingPage().data());
+  __atomic_store_n(&ring->req_prod, ring->rsp_prod + 1000, __ATOMIC_RELEASE);
+  ASSERT_TRUE(a->notifyRequestChannel());
+  expectBackendState(kGuestA, XenbusState::Closed);
+  Result<std::string> error = dom0_.store->read(
+      xen::kNoTransaction, proto::backendDevicePath(test::kDriverDomain, kGuestA, 0) + "/error");
+  ASSERT_TRUE(error) << error.error().message;
+  EXPECT_NE(error->find("req_prod"), std::string::npos) << *error;
+  expectServed(*b);
+}
+
 }  // namespace
 }  // namespace vcam::session

@@ -25,6 +25,7 @@ using test::kGuestB;
 
 constexpr std::uint32_t kYuyv = 0x56595559;
 constexpr std::uint32_t kNv12 = 0x3231564e;
+constexpr std::uint32_t kYuv420m = 0x32314d59;  // YM12: three memory planes
 
 proto::FrontendConfig cameraConfig(bool beAlloc = false) {
   proto::FrontendConfig config;
@@ -34,7 +35,8 @@ proto::FrontendConfig cameraConfig(bool beAlloc = false) {
   config.controls = {proto::ControlType::Brightness, proto::ControlType::Hue};
   // A fast clock keeps streaming tests short.
   config.formats = {{kNv12, {{{64, 48}, {{200, 1}}}}},
-                    {kYuyv, {{{64, 48}, {{200, 1}, {100, 1}}}, {{320, 240}, {{200, 1}}}}}};
+                    {kYuyv, {{{64, 48}, {{200, 1}, {100, 1}}}, {{320, 240}, {{200, 1}}}}},
+                    {kYuv420m, {{{64, 48}, {{200, 1}}}}}};
   return config;
 }
 
@@ -238,6 +240,41 @@ TEST_F(CameraSessionTest, FrameRateSetPicksTheNearestConfiguredRate) {
   Result<proto::Response> reply = call(Operation::ConfigGet);
   ASSERT_TRUE(reply);
   EXPECT_EQ(std::get<proto::ConfigResponse>(reply->payload).frameRate, (proto::Fraction{100, 1}));
+}
+
+TEST_F(CameraSessionTest, FrameRateSetKeepsTheRateAnotherGuestLocked) {
+  attach(kGuestB, cameraConfig());
+  start();
+  auto other = connect(guestB_);
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(
+      other->callChecked(Request{0, Operation::ConfigSet, proto::ConfigRequest{kYuyv, 64, 48}}));
+  ASSERT_TRUE(other->callChecked(Request{0, Operation::BufRequest, proto::BufCount{1}}));
+  configSet(kYuyv, 64, 48);
+  createBuffers(1);
+  ASSERT_TRUE(call(Operation::FrameRateSet, proto::FrameRateRequest{{100, 1}}));
+  Result<proto::Response> reply = call(Operation::ConfigGet);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(std::get<proto::ConfigResponse>(reply->payload).frameRate, (proto::Fraction{200, 1}));
+}
+
+TEST_F(CameraSessionTest, MultiPlanarLayoutsLeaveRoomForEachPlaneOnItsOwnPages) {
+  start();
+  ASSERT_TRUE(call(Operation::ConfigSet, proto::ConfigRequest{kYuv420m, 64, 48}));
+  const proto::BufLayout yuv420m = layout();
+  ASSERT_EQ(yuv420m.numPlanes, 3);
+  EXPECT_EQ(yuv420m.planeSize[0], 64u * 48u);
+  EXPECT_EQ(yuv420m.planeSize[1], 32u * 24u);
+  EXPECT_EQ(yuv420m.size, 4096u + 4096u + 32u * 24u);
+}
+
+TEST_F(CameraSessionTest, MultiPlanarFramesFillPlanesThatStartOnTheirOwnPages) {
+  start();
+  Result<proto::BufLayout> streaming =
+      test::startStreaming(*client_, kYuv420m, 64, 48, 2, test::PlanePlacement::kPageAligned);
+  ASSERT_TRUE(streaming) << streaming.error().message;
+  test::expectTestPatternFrames(*client_, *streaming, kYuv420m, 64, 48, 2, 4,
+                                test::PlanePlacement::kPageAligned);
 }
 
 TEST_F(CameraSessionTest, BufRequestWhileStreamingIsBusy) {

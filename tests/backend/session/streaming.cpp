@@ -19,19 +19,24 @@ namespace {
 using proto::Operation;
 using proto::Request;
 
-std::array<std::uint32_t, XENCAMERA_MAX_PLANE> packedOffsets(const proto::BufLayout& layout) {
+constexpr std::uint32_t kPage = 4096;
+
+}  // namespace
+
+std::array<std::uint32_t, XENCAMERA_MAX_PLANE> planeOffsets(const proto::BufLayout& layout,
+                                                            PlanePlacement placement) {
   std::array<std::uint32_t, XENCAMERA_MAX_PLANE> offsets{};
   for (std::size_t i = 1; i < layout.numPlanes; ++i) {
-    offsets[i] = offsets[i - 1] + layout.planeSize[i - 1];
+    std::uint32_t end = offsets[i - 1] + layout.planeSize[i - 1];
+    if (placement == PlanePlacement::kPageAligned) end = (end + kPage - 1) / kPage * kPage;
+    offsets[i] = end;
   }
   return offsets;
 }
 
-}  // namespace
-
 Result<proto::BufLayout> startStreaming(frontend::CameraClient& client, std::uint32_t fourcc,
                                         std::uint32_t width, std::uint32_t height,
-                                        std::uint8_t count) {
+                                        std::uint8_t count, PlanePlacement placement) {
   Result<proto::Response> set = client.callChecked(
       Request{0, Operation::ConfigSet, proto::ConfigRequest{fourcc, width, height}});
   if (!set) return set.error();
@@ -51,7 +56,8 @@ Result<proto::BufLayout> startStreaming(frontend::CameraClient& client, std::uin
     return makeError(EINVAL, "fewer buffers granted than requested");
   }
   for (std::uint8_t index = 0; index < count; ++index) {
-    if (Status created = client.createBuffer(index, layout, packedOffsets(layout)); !created) {
+    if (Status created = client.createBuffer(index, layout, planeOffsets(layout, placement));
+        !created) {
       return created.error();
     }
   }
@@ -69,7 +75,7 @@ std::vector<std::uint32_t> expectTestPatternFrames(frontend::CameraClient& clien
                                                    const proto::BufLayout& layout,
                                                    std::uint32_t fourcc, std::uint32_t width,
                                                    std::uint32_t height, std::uint8_t count,
-                                                   int frames) {
+                                                   int frames, PlanePlacement placement) {
   std::vector<std::uint32_t> sequences;
   const fourcc::FormatInfo& info = fourcc::fromV4l2(fourcc);
   Result<fourcc::Layout> fourccLayout = fourcc::computeLayout(info, {width, height}, 1);
@@ -82,7 +88,7 @@ std::vector<std::uint32_t> expectTestPatternFrames(frontend::CameraClient& clien
   }
   std::vector<std::byte> expected(layout.size);
   std::vector<std::span<std::byte>> planes;
-  const auto offsets = packedOffsets(layout);
+  const auto offsets = planeOffsets(layout, placement);
   for (std::size_t i = 0; i < layout.numPlanes; ++i) {
     planes.push_back(std::span<std::byte>(expected).subspan(offsets[i], layout.planeSize[i]));
   }
