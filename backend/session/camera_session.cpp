@@ -172,16 +172,16 @@ Result<proto::BufLayout> CameraSession::currentLayout() const {
   if (!layout) return layout.error();
   proto::BufLayout result;
   result.numPlanes = static_cast<std::uint8_t>(layout->numMemPlanes);
-  // One granted buffer holds every memory plane. A guest whose planes are separate
-  // allocations (V4L2's NV12M, YUV420M: videobuf2 gives each its own pages) lists them page
-  // after page, so each plane but the last may start a page later: `size` leaves room.
+  // One granted buffer holds every memory plane, and a guest shares the pages its planes
+  // happen to live in: videobuf2 gives each plane of NV12M or YUV420M its own pages, and a
+  // USERPTR plane (malloc()ed memory) starts part-way into its first page. So each plane gets
+  // its size rounded up to a page plus one page for that in-page offset; `size` (whose page
+  // count both sides use) is their sum. sizeimage and strides stay V4L2's.
   std::uint64_t size = 0;
   for (std::uint32_t i = 0; i < layout->numMemPlanes; ++i) {
     result.planeSize[i] = layout->memPlanes[i].sizeImage;
     result.planeStride[i] = layout->memPlanes[i].bytesPerLine;
-    const bool last = i + 1 == layout->numMemPlanes;
-    size += last ? result.planeSize[i]
-                 : *checkedAlignUp<std::uint64_t>(result.planeSize[i], xen::kPageSize);
+    size += *checkedAlignUp<std::uint64_t>(result.planeSize[i], xen::kPageSize) + xen::kPageSize;
   }
   if (size > UINT32_MAX) return makeError(EOVERFLOW, "frame larger than 4 GiB");
   result.size = static_cast<std::uint32_t>(size);

@@ -145,7 +145,7 @@ TEST_F(CameraSessionTest, BufGetLayoutFollowsTheFourccTable) {
   start();
   const proto::BufLayout nv12 = layout();
   EXPECT_EQ(nv12.numPlanes, 1);
-  EXPECT_EQ(nv12.size, 64u * 48u * 3u / 2u);
+  EXPECT_EQ(nv12.planeSize[0], 64u * 48u * 3u / 2u);
   EXPECT_EQ(nv12.planeStride[0], 64u);
 }
 
@@ -258,14 +258,15 @@ TEST_F(CameraSessionTest, FrameRateSetKeepsTheRateAnotherGuestLocked) {
   EXPECT_EQ(std::get<proto::ConfigResponse>(reply->payload).frameRate, (proto::Fraction{200, 1}));
 }
 
-TEST_F(CameraSessionTest, MultiPlanarLayoutsLeaveRoomForEachPlaneOnItsOwnPages) {
+TEST_F(CameraSessionTest, BufferSizeGivesEachPlaneItsPagesAndOneForAnInPageOffset) {
   start();
+  EXPECT_EQ(layout().size, 8192u + 4096u);  // NV12 64x48: 4608 bytes in one plane
   ASSERT_TRUE(call(Operation::ConfigSet, proto::ConfigRequest{kYuv420m, 64, 48}));
   const proto::BufLayout yuv420m = layout();
   ASSERT_EQ(yuv420m.numPlanes, 3);
   EXPECT_EQ(yuv420m.planeSize[0], 64u * 48u);
   EXPECT_EQ(yuv420m.planeSize[1], 32u * 24u);
-  EXPECT_EQ(yuv420m.size, 4096u + 4096u + 32u * 24u);
+  EXPECT_EQ(yuv420m.size, 3u * (4096u + 4096u));
 }
 
 TEST_F(CameraSessionTest, MultiPlanarFramesFillPlanesThatStartOnTheirOwnPages) {
@@ -275,6 +276,15 @@ TEST_F(CameraSessionTest, MultiPlanarFramesFillPlanesThatStartOnTheirOwnPages) {
   ASSERT_TRUE(streaming) << streaming.error().message;
   test::expectTestPatternFrames(*client_, *streaming, kYuv420m, 64, 48, 2, 4,
                                 test::PlanePlacement::kPageAligned);
+}
+
+TEST_F(CameraSessionTest, FramesFillPlanesThatStartPartWayIntoAPageAsMallocedMemoryDoes) {
+  start();
+  Result<proto::BufLayout> streaming =
+      test::startStreaming(*client_, kYuv420m, 64, 48, 2, test::PlanePlacement::kMallocLike);
+  ASSERT_TRUE(streaming) << streaming.error().message;
+  test::expectTestPatternFrames(*client_, *streaming, kYuv420m, 64, 48, 2, 4,
+                                test::PlanePlacement::kMallocLike);
 }
 
 TEST_F(CameraSessionTest, BufRequestWhileStreamingIsBusy) {

@@ -25,10 +25,13 @@ constexpr std::uint32_t kPage = 4096;
 
 std::array<std::uint32_t, XENCAMERA_MAX_PLANE> planeOffsets(const proto::BufLayout& layout,
                                                             PlanePlacement placement) {
+  constexpr std::uint32_t kMallocOffset = 16;  // glibc's malloc() header
   std::array<std::uint32_t, XENCAMERA_MAX_PLANE> offsets{};
+  offsets[0] = placement == PlanePlacement::kMallocLike ? kMallocOffset : 0;
   for (std::size_t i = 1; i < layout.numPlanes; ++i) {
     std::uint32_t end = offsets[i - 1] + layout.planeSize[i - 1];
-    if (placement == PlanePlacement::kPageAligned) end = (end + kPage - 1) / kPage * kPage;
+    if (placement != PlanePlacement::kPacked) end = (end + kPage - 1) / kPage * kPage;
+    if (placement == PlanePlacement::kMallocLike) end += kMallocOffset;
     offsets[i] = end;
   }
   return offsets;

@@ -17,6 +17,7 @@ namespace vcam::session::test {
 enum class PlanePlacement {
   kPacked,       ///< back to back, as one V4L2 buffer holds them
   kPageAligned,  ///< each on a page of its own, as a guest with one allocation per plane does
+  kMallocLike,   ///< each on pages of its own, 16 bytes in (USERPTR with malloc()ed planes)
 };
 
 /// The plane offsets of `placement` for `layout`.
