@@ -11,6 +11,7 @@
 
 #include "backend/session/copying_renderer.h"
 #include "backend/session/test_pattern_renderer.h"
+#include "bench/frame_buffers.h"
 
 namespace {
 
@@ -21,21 +22,10 @@ using vcam::session::RendererFactory;
 constexpr vcam::fourcc::Size kSize{1920, 1080};
 
 [[noreturn]] void die(const char* what, const std::string& message) {
-  std::fprintf(stderr, "delivery_bench: %s: %s\n", what, message.c_str());
-  std::abort();
+  vcam::bench::die("delivery_bench", what, message);
 }
 
-// A guest buffer: one span per memory plane, touched once so its pages are present.
-struct GuestBuffer {
-  explicit GuestBuffer(const Layout& layout) {
-    for (std::size_t m = 0; m < layout.numMemPlanes; ++m) {
-      bytes.emplace_back(layout.memPlanes[m].sizeImage, std::byte{1});
-    }
-    for (auto& b : bytes) spans.emplace_back(b);
-  }
-  std::vector<std::vector<std::byte>> bytes;
-  std::vector<std::span<std::byte>> spans;
-};
+using GuestBuffer = vcam::bench::FrameBuffers;
 
 Layout layoutOf(const char* name) {
   auto layout = vcam::fourcc::computeLayout(vcam::fourcc::fromName(name), kSize);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backend/source/test_pattern.h"
+#include "bench/frame_buffers.h"
 
 namespace {
 
@@ -21,21 +22,10 @@ using vcam::source::TestPattern;
 constexpr vcam::fourcc::Size kSize{1920, 1080};
 
 [[noreturn]] void die(const char* what, const std::string& message) {
-  std::fprintf(stderr, "test_pattern_bench: %s: %s\n", what, message.c_str());
-  std::abort();
+  vcam::bench::die("test_pattern_bench", what, message);
 }
 
-// One frame's memory planes, written once so the pages are present before timing.
-struct Buffers {
-  explicit Buffers(const Layout& layout) {
-    for (std::size_t m = 0; m < layout.numMemPlanes; ++m) {
-      bytes.emplace_back(layout.memPlanes[m].sizeImage, std::byte{1});
-    }
-    for (auto& b : bytes) spans.emplace_back(b);
-  }
-  std::vector<std::vector<std::byte>> bytes;
-  std::vector<std::span<std::byte>> spans;
-};
+using Buffers = vcam::bench::FrameBuffers;
 
 TestPattern makePattern(const char* name, Layout& layout) {
   const auto& format = fromName(name);

@@ -84,7 +84,6 @@ struct xcf_channel {
 	spinlock_t lock;		/* everything below */
 	bool created;
 	bool connected;			/* the backend answers requests */
-	bool peer_released;		/* it unmapped all before leaving */
 	struct xcf_cam *cam;		/* where events go (NULL: dropped) */
 
 	struct xen_cameraif_front_ring ring;
@@ -142,8 +141,12 @@ struct xcf_cam {
 	struct xcf_fmt cur;
 	u8 be_bufs;			/* BUF_REQUEST count the backend holds */
 
-	spinlock_t qlock;		/* active */
+	spinlock_t qlock;		/* active, streaming, seq_* */
 	struct list_head active;	/* buffers the backend may fill */
+	bool streaming;			/* FRAME_AVAIL completes buffers */
+	bool seq_valid;			/* seq_base is set */
+	u32 seq_base;			/* seq_num of the first frame since STREAMON */
+	int queue_err;			/* a BUF_QUEUE that failed before STREAMON */
 
 	struct v4l2_ctrl_handler hdl;
 	struct v4l2_ctrl *ctrls[XENCAMERA_MAX_CTRL];

@@ -456,6 +456,9 @@ bool xen_camera_front_cfg_has_rate(const struct xcf_resolution *res,
 {
 	unsigned int i;
 
+	/* 0/0 would equal every rate below (the backend's reply is checked). */
+	if (!numer || !denom)
+		return false;
 	for (i = 0; i < res->num_rates; i++)
 		if ((u64)res->rates[i].numer * denom ==
 		    (u64)numer * res->rates[i].denom)

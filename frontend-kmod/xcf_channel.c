@@ -48,8 +48,13 @@ static void take_reply(struct xcf_channel *ch, const struct xencamera_resp *r)
 	ch->wait_resp = *r;
 	if (r->status == 0)
 		ch->wait_status = 0;
-	else if (r->status < 0 && r->status >= -MAX_ERRNO)
-		ch->wait_status = r->status;	/* XEN_Exx equal Linux errnos */
+	else if (r->status < 0 && r->status >= -EHWPOISON)
+		/*
+		 * XEN_Exx equal Linux errnos. Kernel-internal codes (512 and
+		 * up: -ERESTARTSYS, -ENOIOCTLCMD...) must not reach the
+		 * ioctl core or user space.
+		 */
+		ch->wait_status = r->status;
 	else
 		ch->wait_status = -EIO;
 	ch->waiting = false;
@@ -198,6 +203,22 @@ static int bind_port(struct xcf_channel *ch, evtchn_port_t *port, int *irq,
 	return ret;
 }
 
+/*
+ * Ends a page's grant and frees the page, or leaves both to the grant
+ * table's deferred list while the backend still maps it: unlike
+ * xenbus_teardown_ring(), never frees a page the backend can write (a
+ * backend that had not let go before we tear down - device removal while
+ * connected - still posts events to it).
+ */
+static void end_shared_page(void *vaddr, grant_ref_t *gref)
+{
+	if (*gref != INVALID_GRANT_REF)
+		gnttab_end_foreign_access(*gref, virt_to_page(vaddr));
+	else
+		free_page((unsigned long)vaddr);
+	*gref = INVALID_GRANT_REF;
+}
+
 static void unbind_port(struct xcf_channel *ch, evtchn_port_t *port, int *irq)
 {
 	if (*irq > 0)
@@ -238,7 +259,6 @@ int xen_camera_front_channel_create(struct xcf_front *front)
 	ch->evt_next_id = 0;
 	ch->next_id = 0;
 	ch->waiting = false;
-	WRITE_ONCE(ch->peer_released, false);
 	ch->created = true;
 
 	ret = bind_port(ch, &ch->req_port, &ch->req_irq, req_thread,
@@ -349,8 +369,6 @@ void xen_camera_front_channel_connect(struct xcf_channel *ch,
  */
 void xen_camera_front_channel_destroy(struct xcf_channel *ch)
 {
-	void *page;
-
 	spin_lock_irq(&ch->lock);
 	ch->connected = false;
 	fail_waiter(ch, -ENODEV);
@@ -366,13 +384,11 @@ void xen_camera_front_channel_destroy(struct xcf_channel *ch)
 
 	/* Grants still mapped by the backend are ended once it unmaps. */
 	if (ch->ring.sring) {
-		page = ch->ring.sring;
-		xenbus_teardown_ring(&page, 1, &ch->req_gref);
+		end_shared_page(ch->ring.sring, &ch->req_gref);
 		ch->ring.sring = NULL;
 	}
 	if (ch->evt_page) {
-		page = ch->evt_page;
-		xenbus_teardown_ring(&page, 1, &ch->evt_gref);
+		end_shared_page(ch->evt_page, &ch->evt_gref);
 		ch->evt_page = NULL;
 	}
 }

@@ -98,21 +98,18 @@ static void connect_finish(struct xcf_front *front)
 }
 
 /*
- * The backend went away (or restarted): drop the connection. A backend that
- * says Closed, InitWait or Initialising has unmapped our buffers already,
- * so their grants may end even though BUF_DESTROY cannot be sent any more.
+ * The backend went away (or restarted): drop the connection. BUF_DESTROY
+ * cannot be sent any more; a buffer's pages are freed if its grants can be
+ * ended (a backend that says Closed or InitWait has unmapped them), else
+ * kept.
  */
-static void lost(struct xcf_front *front, enum xenbus_state backend_state)
+static void lost(struct xcf_front *front)
 {
 	struct xenbus_device *xb_dev = front->xb_dev;
 
 	if (xb_dev->state != XenbusStateInitialised &&
 	    xb_dev->state != XenbusStateConnected)
 		return;
-	WRITE_ONCE(front->ch.peer_released,
-		   backend_state == XenbusStateClosed ||
-		   backend_state == XenbusStateInitWait ||
-		   backend_state == XenbusStateInitialising);
 	xen_camera_front_channel_destroy(&front->ch);
 	if (front->cam) {
 		xen_camera_front_cam_unregister(front->cam);
@@ -143,7 +140,7 @@ static void backend_changed(struct xenbus_device *xb_dev,
 		 * (still valid) transport yet.
 		 */
 		if (xb_dev->state == XenbusStateConnected)
-			lost(front, backend_state);
+			lost(front);
 		if (xb_dev->state == XenbusStateInitialising)
 			connect_begin(front);
 		break;
@@ -155,7 +152,7 @@ static void backend_changed(struct xenbus_device *xb_dev,
 	case XenbusStateClosing:
 	case XenbusStateClosed:
 	case XenbusStateUnknown:
-		lost(front, backend_state);
+		lost(front);
 		break;
 	default:
 		break;

@@ -27,6 +27,7 @@
 #include <media/videobuf2-dma-sg.h>
 #include <media/videobuf2-memops.h>
 
+#include <xen/grant_table.h>
 #include <xen/page.h>
 #include <xen/xen.h>
 
@@ -64,17 +65,6 @@ static int send_simple(struct xcf_cam *cam, u8 op)
 	struct xencamera_req req = { .operation = op };
 
 	return xen_camera_front_call(cam->ch, &req, NULL);
-}
-
-/*
- * Whether the backend maps nothing of a buffer after this reply to its
- * BUF_CREATE or BUF_DESTROY: it answered, or it announced it let go of
- * everything before it went away.
- */
-static bool acknowledged(struct xcf_cam *cam, int ret)
-{
-	return ret == 0 || ret == -ENOENT || ret == -EINVAL ||
-	       (ret == -ENODEV && READ_ONCE(cam->ch->peer_released));
 }
 
 static unsigned int layout_pages(const struct xcf_cam *cam)
@@ -155,16 +145,29 @@ static int queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
 	return 0;
 }
 
-/* Frees what share_pages() set up; leaks the pages if the backend may
- * still map them (its BUF_DESTROY was not answered).
+/*
+ * Frees what collect_pages() and share_fe_alloc() set up. The grant table,
+ * not the backend's reply, says whether the backend still maps a page: each
+ * grant is ended here atomically (the library would end them without
+ * holding their pages, freeing a page still mapped), and if one is still in
+ * use - no reply to BUF_DESTROY, a backend that lies or is gone without
+ * unmapping - every page is kept (leaked) and that grant ended later.
  */
-static void unshare_pages(struct xcf_cam *cam, struct xcf_buffer *buf,
-			  bool acked)
+static void unshare_pages(struct xcf_cam *cam, struct xcf_buffer *buf)
 {
+	bool acked = true;
 	unsigned int i;
 
 	if (!buf->pages)
 		return;
+	for (i = 0; buf->shbuf.grefs && i < buf->shbuf.num_grefs; i++) {
+		if (buf->shbuf.grefs[i] == INVALID_GRANT_REF)
+			continue;
+		if (gnttab_try_end_foreign_access(buf->shbuf.grefs[i]))
+			buf->shbuf.grefs[i] = INVALID_GRANT_REF;
+		else
+			acked = false;
+	}
 	if (!acked) {
 		for (i = 0; i < buf->num_pages; i++)
 			if (buf->pages[i])
@@ -175,7 +178,8 @@ static void unshare_pages(struct xcf_cam *cam, struct xcf_buffer *buf,
 	}
 	xen_front_pgdir_shbuf_free(&buf->shbuf);
 	memset(&buf->shbuf, 0, sizeof(buf->shbuf));
-	for (i = buf->num_data; i < buf->num_pages; i++)
+	/* The padding is granted too: kept (leaked) with the rest. */
+	for (i = buf->num_data; acked && i < buf->num_pages; i++)
 		if (buf->pages[i])
 			__free_page(buf->pages[i]);
 	kvfree(buf->pages);
@@ -439,12 +443,12 @@ static int share_fe_alloc(struct xcf_cam *cam, struct vb2_buffer *vb,
 		xen_front_pgdir_shbuf_get_dir_start(&buf->shbuf);
 	ret = xen_camera_front_call(cam->ch, &req, NULL);
 	if (ret) {
-		unshare_pages(cam, buf, acknowledged(cam, ret));
+		unshare_pages(cam, buf);
 		return ret;
 	}
 	return 0;
 fail:
-	unshare_pages(cam, buf, true);
+	unshare_pages(cam, buf);
 	return ret;
 }
 
@@ -473,15 +477,14 @@ static void buf_cleanup(struct vb2_buffer *vb)
 {
 	struct xcf_cam *cam = vb2_get_drv_priv(vb->vb2_queue);
 	struct xcf_buffer *buf = to_xcf_buffer(vb);
-	int ret;
 
 	if (!buf->shared)
 		return;
 	buf->shared = false;
-	ret = send_index(cam, XENCAMERA_OP_BUF_DESTROY, vb->index);
+	send_index(cam, XENCAMERA_OP_BUF_DESTROY, vb->index);
 	/* be-alloc memory is unmapped when its last user mapping goes */
 	if (!cam->cfg->be_alloc)
-		unshare_pages(cam, buf, acknowledged(cam, ret));
+		unshare_pages(cam, buf);
 }
 
 static int buf_prepare(struct vb2_buffer *vb)
@@ -519,6 +522,16 @@ static void buf_queue(struct vb2_buffer *vb)
 	ret = send_index(cam, XENCAMERA_OP_BUF_QUEUE, vb->index);
 	if (!ret)
 		return;
+	/*
+	 * vb2 queues the buffers just before start_streaming, whose failure
+	 * must return every buffer QUEUED with vb2's done list empty: leave
+	 * this one on the list and make start_streaming fail.
+	 */
+	if (!vb2_start_streaming_called(vb->vb2_queue)) {
+		if (!cam->queue_err)
+			cam->queue_err = ret;
+		return;
+	}
 	spin_lock_irqsave(&cam->qlock, flags);
 	if (!list_empty(&buf->list)) {
 		list_del_init(&buf->list);
@@ -560,11 +573,20 @@ static int start_streaming(struct vb2_queue *q, unsigned int count)
 	LIST_HEAD(back);
 	int ret;
 
-	ret = send_simple(cam, XENCAMERA_OP_STREAM_START);
+	/* Frames may beat the STREAM_START reply: accept them from now. */
+	spin_lock_irqsave(&cam->qlock, flags);
+	cam->streaming = true;
+	cam->seq_valid = false;
+	spin_unlock_irqrestore(&cam->qlock, flags);
+	ret = cam->queue_err;
+	cam->queue_err = 0;
+	if (!ret)
+		ret = send_simple(cam, XENCAMERA_OP_STREAM_START);
 	if (!ret)
 		return 0;
 	/* Not streaming: take the queued buffers back from the backend. */
 	spin_lock_irqsave(&cam->qlock, flags);
+	cam->streaming = false;
 	list_splice_init(&cam->active, &back);
 	spin_unlock_irqrestore(&cam->qlock, flags);
 	list_for_each_entry(buf, &back, list)
@@ -580,7 +602,12 @@ static int start_streaming(struct vb2_queue *q, unsigned int count)
 static void stop_streaming(struct vb2_queue *q)
 {
 	struct xcf_cam *cam = vb2_get_drv_priv(q);
+	unsigned long flags;
 
+	/* Late frames are dropped; their buffers go back below. */
+	spin_lock_irqsave(&cam->qlock, flags);
+	cam->streaming = false;
+	spin_unlock_irqrestore(&cam->qlock, flags);
 	/* The backend forgets its queue on STREAM_STOP (or is gone). */
 	send_simple(cam, XENCAMERA_OP_STREAM_STOP);
 	return_all(cam, VB2_BUF_STATE_ERROR);
@@ -613,6 +640,9 @@ void xen_camera_front_vb2_frame_avail(struct xcf_cam *cam,
 	unsigned long flags;
 
 	spin_lock_irqsave(&cam->qlock, flags);
+	/* Not streaming: vb2 must get these buffers back from us, not done. */
+	if (!cam->streaming)
+		goto out;
 	list_for_each_entry(buf, &cam->active, list) {
 		if (buf->vb.vb2_buf.index == e->index) {
 			found = buf;
@@ -630,12 +660,22 @@ void xen_camera_front_vb2_frame_avail(struct xcf_cam *cam,
 		    e->used_sz <= found->payload[0])
 			vb2_set_plane_payload(vb, 0, e->used_sz);
 		vb->timestamp = ktime_get_ns();
-		found->vb.sequence = e->seq_num;
+		/*
+		 * seq_num counts the camera's frames, shared by every guest;
+		 * V4L2 counts from 0 at STREAMON. Gaps (frames this guest
+		 * had no buffer for) stay visible.
+		 */
+		if (!cam->seq_valid) {
+			cam->seq_base = e->seq_num;
+			cam->seq_valid = true;
+		}
+		found->vb.sequence = e->seq_num - cam->seq_base;
 		found->vb.field = V4L2_FIELD_NONE;
 		found->needs_dequeue = true;
 		/* Under qlock, so stop_streaming cannot return it too. */
 		vb2_buffer_done(vb, VB2_BUF_STATE_DONE);
 	}
+out:
 	spin_unlock_irqrestore(&cam->qlock, flags);
 	if (!found)
 		dev_dbg(&cam->front->xb_dev->dev,

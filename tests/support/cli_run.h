@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Running one of our command-line tools from a test: exit code, stdout and stderr.
+// Running one of our command-line tools from a test (exit code, stdout and stderr), in a
+// directory of the test's own.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +19,16 @@ struct CliRun {
   std::string out;
   std::string err;
 };
+
+/// A fresh directory for the running test: <gtest temp dir>/<prefix>-<pid>-<test name>.
+inline std::filesystem::path testDirectory(const std::string& prefix) {
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) /
+      (prefix + "-" + std::to_string(::getpid()) + "-" +
+       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::create_directories(dir);
+  return dir;
+}
 
 /// The whole file, or "" if it cannot be read.
 inline std::string slurp(const std::filesystem::path& path) {

@@ -27,10 +27,7 @@ constexpr DomId kDriverDomain = 1;
 class VcameraCapture : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("vcamera-capture-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testsupport::testDirectory("vcamera-capture");
     emu::BrokerOptions options;
     options.domains = {kDriverDomain, kGuest};  // as the demo's broker: xl create'd domains
     Result<emu::BrokerProcess> broker = emu::BrokerProcess::start(options);

@@ -55,10 +55,7 @@ std::vector<proto::FormatConfig> canonical(std::vector<proto::FormatConfig> form
 class VcameraCtl : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("vcamera-ctl-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testsupport::testDirectory("vcamera-ctl");
     Result<emu::BrokerProcess> broker = emu::BrokerProcess::start();
     ASSERT_TRUE(broker) << broker.error().message;
     broker_ = std::move(broker).value();

@@ -38,10 +38,7 @@ proto::FrontendConfig deviceConfig(const std::string& uniqueId) {
 class BackendMain : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("vcamera-backend-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testsupport::testDirectory("vcamera-backend");
     Result<xen::emu::BrokerProcess> broker = xen::emu::BrokerProcess::start();
     ASSERT_TRUE(broker) << broker.error().message;
     broker_ = std::move(broker).value();

@@ -26,12 +26,7 @@ namespace fs = std::filesystem;
 
 class BackendUnderSystemd : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("vcamera-systemd-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = testsupport::testDirectory("vcamera-systemd"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // A datagram socket where systemd would listen for the service's notifications.
