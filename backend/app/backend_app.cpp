@@ -14,6 +14,7 @@
 #include "backend/base/system_call.h"
 #include "backend/session/backend_service.h"
 #include "backend/session/camera_session.h"
+#include "backend/session/clocked_camera.h"
 #include "backend/session/copying_renderer.h"
 #include "backend/session/guest_limits.h"
 #include "backend/session/test_pattern_renderer.h"
@@ -125,11 +126,13 @@ int runBackend(const BackendOptions& options) {
   }
   int exitCode = kExitOk;
   {
-    session::CameraRegistry cameras(**loop, session::testPatternRenderers());
+    session::CameraRegistry cameras(**loop,
+                                    session::clockedCameras(session::testPatternRenderers()));
     for (const CameraConfig& camera : config.cameras) {
       if (camera.delivery == Delivery::kCopy) {
-        cameras.setRenderers(camera.uniqueId,
-                             session::copyingRenderers(session::testPatternRenderers()));
+        cameras.setDrivers(
+            camera.uniqueId,
+            session::clockedCameras(session::copyingRenderers(session::testPatternRenderers())));
       }
     }
     session::GuestLimits limits({config.maxSessionsPerGuest, config.maxBuffersPerGuest});

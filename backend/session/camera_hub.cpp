@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <chrono>
 
 #include <vcamera/cameraif.h>
 #include <vcamera/common/fourcc_code.h>
@@ -47,6 +46,13 @@ const ControlRange& controlRange(proto::ControlType type) {
   return kControls.front();  // unreachable: ControlType has exactly these four values
 }
 
+CameraHub::CameraHub(std::string uniqueId, std::unique_ptr<CameraDriver> driver)
+    : uniqueId_(std::move(uniqueId)), driver_(std::move(driver)) {
+  driver_->onLost([this](const Error& error) { lost(error); });
+}
+
+CameraHub::~CameraHub() { driver_->stop(); }
+
 void CameraHub::attach(CameraUser* user) {
   if (!contains(users_, user)) users_.push_back(user);
 }
@@ -65,18 +71,15 @@ bool CameraHub::lockedByOthers(const CameraUser* user) const {
 }
 
 Status CameraHub::lock(CameraUser* user, const proto::FormatChoice& format) {
+  if (gone_) return *gone_;
   if (lockedByOthers(user) && format_ && !(*format_ == format)) {
     return makeError(EBUSY, "camera " + uniqueId_ + " is in use with another format");
   }
   if (!format_ || !(*format_ == format)) {
-    Result<fourcc::Layout> layout = layoutOf(format);
-    if (!layout) return layout.error();
-    Result<std::unique_ptr<FrameRenderer>> renderer =
-        renderers_(fourcc::fromV4l2(format.fourcc), *layout);
-    if (!renderer) return renderer.error();
-    renderer_ = std::move(renderer).value();
+    if (Status configured = driver_->configure(format); !configured) {
+      return withContext("camera " + uniqueId_, configured.error());
+    }
     format_ = format;
-    updateClock();
   }
   if (!contains(lockers_, user)) lockers_.push_back(user);
   return {};
@@ -85,45 +88,63 @@ Status CameraHub::lock(CameraUser* user, const proto::FormatChoice& format) {
 void CameraHub::unlock(CameraUser* user) {
   stopStreaming(user);
   erase(lockers_, user);
-  if (lockers_.empty()) {
-    format_.reset();
-    renderer_.reset();
-  }
+  if (lockers_.empty()) format_.reset();
 }
 
 Status CameraHub::startStreaming(CameraUser* user) {
+  if (gone_) return *gone_;
   if (!contains(lockers_, user) || !format_) {
     return makeError(EINVAL, "streaming needs buffers of the camera's format first");
   }
-  if (!contains(streamers_, user)) streamers_.push_back(user);
-  updateClock();
+  const bool added = !contains(streamers_, user);
+  if (added) streamers_.push_back(user);
+  if (Status running = updateRunning(); !running) {
+    if (added) erase(streamers_, user);
+    return running;
+  }
   return {};
 }
 
 void CameraHub::stopStreaming(CameraUser* user) {
   erase(streamers_, user);
-  updateClock();
+  (void)updateRunning();  // stopping cannot fail
 }
 
-void CameraHub::updateClock() {
-  if (streamers_.empty() || !format_) {
-    clock_.reset();
-    return;
+// The camera runs exactly while someone streams.
+Status CameraHub::updateRunning() {
+  const bool wanted = !streamers_.empty() && format_ && !gone_;
+  if (wanted == running_) return {};
+  if (!wanted) {
+    driver_->stop();
+    running_ = false;
+    return {};
   }
-  if (clock_.active()) return;
-  const proto::FrameRate rate = format_->frameRate;
-  const auto period = std::chrono::nanoseconds(
-      static_cast<std::int64_t>(1'000'000'000ULL * rate.denominator / rate.numerator));
-  Result<base::LoopHandle> timer = loop_.addTimer(period, true, [this] { tick(); });
-  if (timer) clock_ = std::move(timer).value();
+  if (Status started = driver_->start(
+          [this](std::uint32_t sequence, FrameRenderer& frame) { frameReady(sequence, frame); });
+      !started) {
+    return withContext("camera " + uniqueId_, started.error());
+  }
+  running_ = true;
+  return {};
 }
 
-void CameraHub::tick() {
-  const std::uint32_t sequence = sequence_++;
+void CameraHub::frameReady(std::uint32_t sequence, FrameRenderer& frame) {
   // A user may stop streaming while it takes its frame: iterate over a copy.
   const std::vector<CameraUser*> streamers = streamers_;
   for (CameraUser* user : streamers) {
-    if (renderer_ && contains(streamers_, user)) user->frameDue(sequence, *renderer_);
+    if (contains(streamers_, user)) user->frameDue(sequence, frame);
+  }
+}
+
+void CameraHub::lost(const Error& error) {
+  if (gone_) return;
+  gone_ = withContext("camera " + uniqueId_ + " is gone", error);
+  driver_->stop();
+  running_ = false;
+  // Each user's device fails (later, from its own session); the list may change meanwhile.
+  const std::vector<CameraUser*> users = users_;
+  for (CameraUser* user : users) {
+    if (contains(users_, user)) user->cameraLost(*gone_);
   }
 }
 
@@ -139,7 +160,9 @@ Status CameraHub::setControl(CameraUser* from, proto::ControlType type, std::int
                                  " is outside " + std::to_string(range.min) + ".." +
                                  std::to_string(range.max));
   }
+  if (gone_) return *gone_;
   const bool changed = control(type) != value;
+  if (Status applied = driver_->setControl(type, value); !applied) return applied;
   controls_[type] = value;
   if (!changed) return {};
   const std::vector<CameraUser*> users = users_;
@@ -149,18 +172,27 @@ Status CameraHub::setControl(CameraUser* from, proto::ControlType type, std::int
   return {};
 }
 
-void CameraRegistry::setRenderers(const std::string& uniqueId, RendererFactory renderers) {
-  cameraRenderers_[uniqueId] = std::move(renderers);
+void CameraRegistry::setDrivers(const std::string& uniqueId, DriverFactory drivers) {
+  cameraDrivers_[uniqueId] = std::move(drivers);
 }
 
-CameraHub& CameraRegistry::hub(const std::string& uniqueId) {
+Result<CameraHub*> CameraRegistry::hub(const std::string& uniqueId) {
   auto found = hubs_.find(uniqueId);
-  if (found == hubs_.end()) {
-    auto own = cameraRenderers_.find(uniqueId);
-    const RendererFactory& renderers = own != cameraRenderers_.end() ? own->second : renderers_;
-    found = hubs_.emplace(uniqueId, std::make_unique<CameraHub>(loop_, uniqueId, renderers)).first;
+  // A camera that went away may be back: a new hub tries again once the old one is unused.
+  if (found != hubs_.end() && found->second->gone() && found->second->unused()) {
+    hubs_.erase(found);
+    found = hubs_.end();
   }
-  return *found->second;
+  if (found == hubs_.end()) {
+    auto own = cameraDrivers_.find(uniqueId);
+    const DriverFactory& drivers = own != cameraDrivers_.end() ? own->second : drivers_;
+    Result<std::unique_ptr<CameraDriver>> driver = drivers(loop_, uniqueId);
+    if (!driver) return withContext("camera " + uniqueId, driver.error());
+    found =
+        hubs_.emplace(uniqueId, std::make_unique<CameraHub>(uniqueId, std::move(driver).value()))
+            .first;
+  }
+  return found->second.get();
 }
 
 }  // namespace vcam::session

@@ -19,27 +19,9 @@
 #include <vcamera/proto/xenstore_schema.h>
 
 #include "backend/base/event_loop.h"
+#include "backend/session/camera_driver.h"
 
 namespace vcam::session {
-
-/// What writing one frame into a guest's buffer took.
-struct RenderedFrame {
-  std::uint32_t bytesUsed = 0;    ///< the frame's size (a compressed frame's actual length)
-  std::uint64_t bytesCopied = 0;  ///< copied from a source's own buffer; 0 when made in place
-};
-
-/// Writes frames into memory planes (the buffer's planes at their BUF_CREATE offsets).
-class FrameRenderer {
- public:
-  virtual ~FrameRenderer() = default;
-  /// Writes frame `sequence` into `planes`. The hub asks for the same sequence once per
-  /// streaming user, so a source that captures into its own buffer captures once per sequence.
-  [[nodiscard]] virtual Result<RenderedFrame> render(
-      std::uint32_t sequence, std::span<const std::span<std::byte>> planes) = 0;
-};
-
-using RendererFactory = std::function<Result<std::unique_ptr<FrameRenderer>>(
-    const fourcc::FormatInfo& format, const fourcc::Layout& layout)>;
 
 /// The frame layout of a configured format: the fourcc table's, stride alignment 1 (what
 /// Linux computes and what BUF_GET_LAYOUT reports). EINVAL for a FOURCC not in the table.
@@ -66,21 +48,25 @@ class CameraUser {
   virtual void frameDue(std::uint32_t sequence, FrameRenderer& renderer) = 0;
   /// Another user changed a control.
   virtual void controlChanged(proto::ControlType type, std::int64_t value) = 0;
+  /// The camera is gone: the user's device fails with `error`.
+  virtual void cameraLost(const Error& error) = 0;
 };
 
 /// Sharing rules: the first user to lock a format (by requesting buffers) owns the camera's
 /// format until every locking user unlocks; others may lock only the same format (they get
-/// it as their nearest match). The frame clock runs at the locked rate while any user streams;
-/// each tick has the next sequence number, so a user that had no buffer sees a gap.
+/// it as their nearest match). The camera runs at the locked format while any user streams;
+/// each of its frames has the next sequence number, so a user that had no buffer sees a gap.
 class CameraHub {
  public:
-  CameraHub(base::EventLoop& loop, std::string uniqueId, RendererFactory renderers)
-      : loop_(loop), uniqueId_(std::move(uniqueId)), renderers_(std::move(renderers)) {}
+  CameraHub(std::string uniqueId, std::unique_ptr<CameraDriver> driver);
   CameraHub(const CameraHub&) = delete;
   CameraHub& operator=(const CameraHub&) = delete;
-  ~CameraHub() = default;
+  ~CameraHub();
 
   [[nodiscard]] const std::string& uniqueId() const { return uniqueId_; }
+  /// The camera went away; nothing works on this hub any more.
+  [[nodiscard]] bool gone() const { return gone_.has_value(); }
+  [[nodiscard]] bool unused() const { return users_.empty(); }
 
   void attach(CameraUser* user);
   /// Unlocks and stops `user`, and forgets it.
@@ -104,36 +90,36 @@ class CameraHub {
   [[nodiscard]] Status setControl(CameraUser* from, proto::ControlType type, std::int64_t value);
 
  private:
-  void updateClock();
-  void tick();
+  [[nodiscard]] Status updateRunning();
+  void frameReady(std::uint32_t sequence, FrameRenderer& frame);
+  void lost(const Error& error);
 
-  base::EventLoop& loop_;
   std::string uniqueId_;
-  RendererFactory renderers_;
+  std::unique_ptr<CameraDriver> driver_;
   std::vector<CameraUser*> users_;
   std::vector<CameraUser*> lockers_;
   std::vector<CameraUser*> streamers_;
   std::optional<proto::FormatChoice> format_;
-  std::unique_ptr<FrameRenderer> renderer_;
   std::map<proto::ControlType, std::int64_t> controls_;
-  base::LoopHandle clock_;
-  std::uint32_t sequence_ = 0;
+  bool running_ = false;
+  std::optional<Error> gone_;  ///< set once the camera is lost: every later use fails with it
 };
 
-/// The hubs of this backend, one per `unique-id`, made on first use with the renderers
-/// given for that camera, or the default ones.
+/// The hubs of this backend, one per `unique-id`, made on first use with the driver factory
+/// given for that camera, or the default one.
 class CameraRegistry {
  public:
-  CameraRegistry(base::EventLoop& loop, RendererFactory renderers)
-      : loop_(loop), renderers_(std::move(renderers)) {}
-  /// Camera `uniqueId`'s renderers (before its hub is first used).
-  void setRenderers(const std::string& uniqueId, RendererFactory renderers);
-  [[nodiscard]] CameraHub& hub(const std::string& uniqueId);
+  CameraRegistry(base::EventLoop& loop, DriverFactory drivers)
+      : loop_(loop), drivers_(std::move(drivers)) {}
+  /// Camera `uniqueId`'s driver factory (before its hub is first used).
+  void setDrivers(const std::string& uniqueId, DriverFactory drivers);
+  /// The hub of `uniqueId`, made now if needed; the driver factory's error if it cannot be.
+  [[nodiscard]] Result<CameraHub*> hub(const std::string& uniqueId);
 
  private:
   base::EventLoop& loop_;
-  RendererFactory renderers_;
-  std::map<std::string, RendererFactory> cameraRenderers_;
+  DriverFactory drivers_;
+  std::map<std::string, DriverFactory> cameraDrivers_;
   std::map<std::string, std::unique_ptr<CameraHub>> hubs_;
 };
 

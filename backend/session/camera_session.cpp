@@ -370,15 +370,21 @@ void CameraSession::controlChanged(proto::ControlType type, std::int64_t value) 
   if (!posted && posted.error().code != ENOSPC) fail_(posted.error());
 }
 
+void CameraSession::cameraLost(const Error& error) {
+  base::logMessage(base::LogLevel::Error, name_, error.message);
+  fail_(error);  // the device goes Closed with an error node; the guest may connect again
+}
+
 HandlerFactory cameraSessions(xen::XenTransport& xen, CameraRegistry& cameras,
                               GuestLimits& limits) {
   return [&xen, &cameras,
           &limits](const ConnectionContext& context) -> Result<std::unique_ptr<RequestHandler>> {
     Result<GuestLimits::Lease> lease = limits.admit(context.address.frontend);
     if (!lease) return lease.error();
-    CameraHub& hub = cameras.hub(context.config.uniqueId);
+    Result<CameraHub*> hub = cameras.hub(context.config.uniqueId);
+    if (!hub) return hub.error();
     return std::unique_ptr<RequestHandler>(
-        new CameraSession(xen, context, hub, std::move(lease).value(), context.fail));
+        new CameraSession(xen, context, **hub, std::move(lease).value(), context.fail));
   };
 }
 

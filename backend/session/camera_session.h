@@ -54,6 +54,7 @@ class CameraSession final : public RequestHandler, public CameraUser {
   [[nodiscard]] proto::Response handle(const proto::Request& request) override;
   void frameDue(std::uint32_t sequence, FrameRenderer& renderer) override;
   void controlChanged(proto::ControlType type, std::int64_t value) override;
+  void cameraLost(const Error& error) override;
 
  private:
   struct Buffer {

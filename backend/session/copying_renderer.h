@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "backend/session/camera_hub.h"
+#include "backend/session/camera_driver.h"
 
 namespace vcam::session {
 

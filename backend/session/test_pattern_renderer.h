@@ -2,7 +2,7 @@
 // The built-in test-pattern camera as a RendererFactory for CameraHub.
 #pragma once
 
-#include "backend/session/camera_hub.h"
+#include "backend/session/camera_driver.h"
 
 namespace vcam::session {
 

@@ -5,6 +5,7 @@
 #include <vcamera/proto/xenbus.h>
 
 #include "backend/session/camera_session.h"
+#include "backend/session/clocked_camera.h"
 #include "backend/session/copying_renderer.h"
 #include "backend/session/test_pattern_renderer.h"
 #include "backend/xen/toolstack.h"
@@ -39,8 +40,8 @@ HandlersMaker testPatternCameras(TestCameraOptions options) {
   return [options](base::EventLoop& loop, xen::XenTransport& xen) -> HandlerFactory {
     // The registry and limits live as long as the service's factory.
     auto cameras = std::make_shared<CameraRegistry>(
-        loop,
-        options.copyFrames ? copyingRenderers(testPatternRenderers()) : testPatternRenderers());
+        loop, clockedCameras(options.copyFrames ? copyingRenderers(testPatternRenderers())
+                                                : testPatternRenderers()));
     auto limits = std::make_shared<GuestLimits>(options.limits);
     HandlerFactory sessions = cameraSessions(xen, *cameras, *limits);
     return
