@@ -6,10 +6,12 @@
 #include <sys/signalfd.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 
 #include "backend/app/config/backend_config.h"
+#include "backend/app/libcamera_camera.h"
 #include "backend/base/event_loop.h"
 #include "backend/base/system_call.h"
 #include "backend/session/backend_service.h"
@@ -35,12 +37,9 @@ Result<proto::FrontendConfig> allowedConfig(const BackendConfig& config,
   if (!camera) {
     return makeError(ENODEV, "no camera \"" + device.uniqueId + "\" is configured here");
   }
-  if (camera->source.kind != SourceKind::kTestPattern) {
-    return makeError(EOPNOTSUPP, "camera \"" + device.uniqueId + "\" is " +
-                                     formatCameraSource(camera->source) +
-                                     ", which this build cannot serve yet");
-  }
   const std::vector<proto::FormatConfig> allowed = formatsOf(*camera);
+  // A libcamera camera without a format list decides itself, at CONFIG_SET.
+  if (allowed.empty() && camera->source.kind == SourceKind::kLibcamera) return device;
   proto::FrontendConfig served = device;
   served.formats.clear();
   for (const proto::FormatConfig& format : device.formats) {
@@ -75,6 +74,12 @@ session::HandlerFactory handlersFor(const BackendConfig& config, xen::XenTranspo
                                           context.version, context.channel, context.fail};
     return sessions(restricted);
   };
+}
+
+bool usesLibcamera(const BackendConfig& config) {
+  return std::any_of(config.cameras.begin(), config.cameras.end(), [](const CameraConfig& camera) {
+    return camera.source.kind == SourceKind::kLibcamera;
+  });
 }
 
 Result<xen::XenTransport> openTransport(const BackendOptions& options) {
@@ -126,8 +131,31 @@ int runBackend(const BackendOptions& options) {
   }
   int exitCode = kExitOk;
   {
+    // libcamera only when a camera wants it: it starts threads and looks for hardware.
+    std::unique_ptr<source::lc::CameraLibrary> library;
+    std::optional<Error> libraryError;
+    if (usesLibcamera(config)) {
+      Result<std::unique_ptr<source::lc::CameraLibrary>> started =
+          source::lc::CameraLibrary::start(**loop);
+      if (started) {
+        library = std::move(started).value();
+      } else {
+        libraryError = withContext("libcamera did not start", started.error());
+        logMessage(LogLevel::Error, "libcamera", libraryError->message);
+      }
+    }
     session::CameraRegistry cameras(**loop,
                                     session::clockedCameras(session::testPatternRenderers()));
+    for (const CameraConfig& camera : config.cameras) {
+      if (camera.source.kind != SourceKind::kLibcamera) continue;
+      if (library) {
+        cameras.setDrivers(camera.uniqueId, libcameraCameras(*library, config));
+      } else {
+        cameras.setDrivers(camera.uniqueId,
+                           [error = *libraryError](base::EventLoop&, const std::string&)
+                               -> Result<std::unique_ptr<session::CameraDriver>> { return error; });
+      }
+    }
     for (const CameraConfig& camera : config.cameras) {
       if (camera.delivery == Delivery::kCopy) {
         cameras.setDrivers(

@@ -117,6 +117,28 @@ TEST_F(BackendMain, AGuestAskingForAnUnconfiguredCameraIsRefusedWithAnErrorNode)
   EXPECT_EQ(backend.wait().value(), 0);
 }
 
+TEST_F(BackendMain, WithNoCameraPresentALibcameraDeviceIsRefusedClearlyAndTheTestPatternServes) {
+  const fs::path config = dir_ / "backend.toml";
+  std::ofstream(config) << "[[camera]]\nunique-id = \"webcam\"\nsource = \"libcamera:#0\"\n"
+                           "[[camera]]\nunique-id = \"bars\"\nsource = \"test-pattern\"\n";
+  ASSERT_TRUE(xen::attachCamera(*dom0_.store, {kGuest, kDriverDomain, 0, deviceConfig("webcam")}));
+  ASSERT_TRUE(xen::attachCamera(*dom0_.store, {kGuest, kDriverDomain, 1, deviceConfig("bars")}));
+  xen::emu::ChildProcess backend = startBackend({"--config", config.string()});
+  Result<std::unique_ptr<frontend::CameraClient>> webcam =
+      frontend::CameraClient::connect(guest_, {0, 5000ms});
+  ASSERT_FALSE(webcam);
+  Result<std::string> error = dom0_.store->read(
+      xen::kNoTransaction, proto::backendDevicePath(kDriverDomain, kGuest, 0) + "/error");
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->find("no camera found"), std::string::npos) << *error;
+  Result<std::unique_ptr<frontend::CameraClient>> bars =
+      frontend::CameraClient::connect(guest_, {1, 5000ms});
+  ASSERT_TRUE(bars) << bars.error().message;
+  EXPECT_TRUE((*bars)->callChecked(proto::Request{0, proto::Operation::ConfigGet, {}}));
+  ASSERT_TRUE(backend.signal(SIGTERM));
+  EXPECT_EQ(backend.wait().value(), 0);
+}
+
 TEST_F(BackendMain, ABrokenConfigurationExitsWithTwoAndSaysWhere) {
   const fs::path config = dir_ / "broken.toml";
   std::ofstream(config) << "[[camera]]\nunique-id = \"cam0\"\nsorce = \"test-pattern\"\n";

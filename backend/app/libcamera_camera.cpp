@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+// LibcameraCamera: CameraDriver over lc::CameraStream, with a copying renderer per frame.
+#include "backend/app/libcamera_camera.h"
+
+#include <cerrno>
+#include <optional>
+
+#include <vcamera/common/fourcc_code.h>
+#include <vcamera/fourcc/convert.h>
+
+#include "backend/base/log.h"
+#include "backend/session/camera_hub.h"
+#include "backend/source/libcamera/camera_stream.h"
+
+namespace vcam::app {
+namespace {
+
+constexpr std::uint32_t kNv12 = 0x3231564e;
+constexpr std::uint32_t kYuyv = 0x56595559;
+constexpr std::uint32_t kXbgr32 = 0x34325258;  // XR24
+constexpr std::uint32_t kRgb24 = 0x33424752;   // RGB3
+constexpr std::uint32_t kMjpeg = 0x47504a4d;
+
+// One captured frame, written into guest buffers by copy (or conversion).
+class CapturedFrameRenderer final : public session::FrameRenderer {
+ public:
+  CapturedFrameRenderer(const source::lc::CapturedFrame& frame, const fourcc::FormatInfo& format,
+                        const fourcc::Layout& layout)
+      : frame_(frame), format_(format), layout_(layout) {}
+
+  Result<session::RenderedFrame> render(std::uint32_t /*sequence*/,
+                                        std::span<const std::span<std::byte>> planes) override {
+    if (planes.size() != layout_.numMemPlanes) {
+      return makeError(EINVAL, "a guest buffer of the wrong plane count");
+    }
+    fourcc::ConstFrame from{frame_.format, frame_.layout, {}};
+    fourcc::MutableFrame to{&format_, layout_, {}};
+    for (std::size_t i = 0; i < frame_.layout.numMemPlanes; ++i) {
+      from.memPlanes[i] = {reinterpret_cast<const std::uint8_t*>(frame_.memPlanes[i].data()),
+                           frame_.memPlanes[i].size()};
+    }
+    for (std::size_t i = 0; i < planes.size(); ++i) {
+      to.memPlanes[i] = {reinterpret_cast<std::uint8_t*>(planes[i].data()), planes[i].size()};
+    }
+    if (Status copied = fourcc::convertFrame(from, to); !copied) return copied.error();
+    const bool passThrough = format_.isCompressed() && frame_.format == &format_;
+    const auto used = passThrough ? static_cast<std::uint32_t>(frame_.memPlanes[0].size())
+                                  : static_cast<std::uint32_t>(layout_.totalSize);
+    return session::RenderedFrame{used, used};
+  }
+
+ private:
+  const source::lc::CapturedFrame& frame_;
+  const fourcc::FormatInfo& format_;
+  const fourcc::Layout& layout_;
+};
+
+class LibcameraCamera final : public session::CameraDriver {
+ public:
+  explicit LibcameraCamera(std::unique_ptr<source::lc::CameraStream> stream)
+      : stream_(std::move(stream)) {
+    ranges_ = stream_->controls();
+  }
+
+  Status configure(const proto::FormatChoice& format) override {
+    stop();
+    Result<fourcc::Layout> layout = session::layoutOf(format);
+    if (!layout) return layout.error();
+    std::optional<Error> last;
+    for (std::uint32_t candidate : captureCandidates(format.fourcc)) {
+      if (!fourcc::canConvert(fourcc::fromV4l2(candidate), fourcc::fromV4l2(format.fourcc))) {
+        continue;
+      }
+      Result<proto::FormatChoice> got =
+          stream_->configure({candidate, format.resolution, format.frameRate});
+      if (!got) {
+        last = got.error();
+        continue;
+      }
+      if (got->fourcc != candidate || !(got->resolution == format.resolution)) {
+        last = makeError(EINVAL, "the camera offers " + describeFourcc(got->fourcc) + " " +
+                                     std::to_string(got->resolution.width) + "x" +
+                                     std::to_string(got->resolution.height) + " instead");
+        continue;
+      }
+      guestFormat_ = &fourcc::fromV4l2(format.fourcc);
+      guestLayout_ = *layout;
+      if (candidate != format.fourcc) {
+        base::logMessage(base::LogLevel::Info, "libcamera/" + stream_->id(),
+                         "captures " + describeFourcc(candidate) + " and converts it to " +
+                             describeFourcc(format.fourcc) + " for the guests");
+      }
+      return {};
+    }
+    return last ? *last
+                : makeError(EINVAL, "no format the camera produces converts to " +
+                                        describeFourcc(format.fourcc));
+  }
+
+  Status start(FrameReady ready) override {
+    ready_ = std::move(ready);
+    return stream_->start([this](const source::lc::CapturedFrame& frame) {
+      if (!frame.ok) return;  // the camera says its contents are unreliable: a gap
+      CapturedFrameRenderer renderer(frame, *guestFormat_, guestLayout_);
+      ready_(frame.sequence, renderer);
+    });
+  }
+
+  void stop() override { stream_->stop(); }
+
+  Status setControl(proto::ControlType type, std::int64_t value) override {
+    // cameraif's ranges here are the hub's (V4L2's usual ones): scale onto the camera's.
+    for (const source::lc::ControlRange& camera : ranges_) {
+      if (camera.type != type) continue;
+      const session::ControlRange& hub = session::controlRange(type);
+      const std::int64_t span = hub.max - hub.min;
+      const std::int64_t scaled =
+          span == 0 ? camera.defaultValue
+                    : camera.min + (value - hub.min) * (camera.max - camera.min) / span;
+      return stream_->setControl(type, scaled);
+    }
+    return {};  // the camera lacks it: the value is kept, nothing to apply
+  }
+
+  void onLost(Lost lost) override {
+    stream_->setGoneHandler([lost = std::move(lost)] {
+      lost(makeError(ENODEV, "libcamera reports the camera unplugged"));
+    });
+  }
+
+ private:
+  std::unique_ptr<source::lc::CameraStream> stream_;
+  std::vector<source::lc::ControlRange> ranges_;
+  const fourcc::FormatInfo* guestFormat_ = &fourcc::kInvalidFormat;
+  fourcc::Layout guestLayout_;
+  FrameReady ready_;
+};
+
+}  // namespace
+
+std::vector<std::uint32_t> captureCandidates(std::uint32_t wanted) {
+  std::vector<std::uint32_t> candidates{wanted};
+  for (std::uint32_t common : {kNv12, kYuyv, kXbgr32, kRgb24, kMjpeg}) {
+    if (common != wanted) candidates.push_back(common);
+  }
+  return candidates;
+}
+
+session::DriverFactory libcameraCameras(source::lc::CameraLibrary& library,
+                                        const BackendConfig& config) {
+  return [&library, config](
+             base::EventLoop& loop,
+             const std::string& uniqueId) -> Result<std::unique_ptr<session::CameraDriver>> {
+    std::optional<CameraConfig> camera = cameraFor(config, uniqueId);
+    if (!camera || camera->source.kind != SourceKind::kLibcamera) {
+      return makeError(ENODEV, "no libcamera camera is configured as \"" + uniqueId + "\"");
+    }
+    Result<std::string> id = library.resolve(camera->source.cameraId);
+    if (!id) return id.error();
+    Result<std::unique_ptr<source::lc::CameraStream>> stream =
+        source::lc::CameraStream::open(library, *id, loop);
+    if (!stream) return stream.error();
+    return std::unique_ptr<session::CameraDriver>(new LibcameraCamera(std::move(stream).value()));
+  };
+}
+
+}  // namespace vcam::app

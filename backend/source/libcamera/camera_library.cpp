@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+// CameraLibrary: libcamera's CameraManager, selectors, hot-plug, and offeredFormats().
+#include "backend/source/libcamera/camera_library.h"
+
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include <libcamera/camera.h>
+#include <libcamera/camera_manager.h>
+#include <libcamera/control_ids.h>
+#include <libcamera/property_ids.h>
+#include <libcamera/stream.h>
+
+#include "backend/base/log.h"
+#include "backend/source/libcamera/format_mapping.h"
+
+namespace vcam::source::lc {
+namespace {
+
+using base::LogLevel;
+
+constexpr std::string_view kLog = "libcamera";
+
+// libcamera aborts when a second CameraManager is made while one exists.
+std::atomic<bool> gLibraryExists{false};
+
+std::string describe(std::span<const CameraInfo> cameras) {
+  if (cameras.empty()) return "no camera found (is udev running? libcamera needs it)";
+  std::string text = "cameras present:";
+  for (std::size_t i = 0; i < cameras.size(); ++i) {
+    text += " #" + std::to_string(i) + " '" + cameras[i].id + "'";
+    if (!cameras[i].model.empty()) text += " (" + cameras[i].model + ")";
+    if (i + 1 < cameras.size()) text += ",";
+  }
+  return text;
+}
+
+std::string locationName(std::int32_t location) {
+  switch (location) {
+    case libcamera::properties::CameraLocationFront:
+      return "front";
+    case libcamera::properties::CameraLocationBack:
+      return "back";
+    case libcamera::properties::CameraLocationExternal:
+      return "external";
+    default:
+      return "";
+  }
+}
+
+CameraInfo infoOf(const libcamera::Camera& camera) {
+  CameraInfo info;
+  info.id = camera.id();
+  const libcamera::ControlList& properties = camera.properties();
+  if (properties.contains(libcamera::properties::Model.id())) {
+    info.model = properties.get(libcamera::properties::Model).value_or("");
+  }
+  if (properties.contains(libcamera::properties::Location.id())) {
+    info.location = locationName(properties.get(libcamera::properties::Location).value_or(-1));
+  }
+  return info;
+}
+
+}  // namespace
+
+Result<std::string> resolveSelector(std::string_view selector,
+                                    std::span<const CameraInfo> cameras) {
+  if (selector.starts_with(kSelectorPrefix)) selector.remove_prefix(kSelectorPrefix.size());
+  if (selector.empty()) return makeError(EINVAL, "empty camera selector");
+  if (selector.front() == '#') {
+    const std::string_view digits = selector.substr(1);
+    std::size_t index = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
+        (digits.size() > 1 && digits.front() == '0')) {
+      return makeError(EINVAL, "camera selector '" + std::string(selector) +
+                                   "': '#' must be followed by a decimal index");
+    }
+    if (index >= cameras.size()) {
+      return makeError(ENODEV, "no camera #" + std::string(digits) + "; " + describe(cameras));
+    }
+    return cameras[index].id;
+  }
+  for (const CameraInfo& camera : cameras) {
+    if (camera.id == selector) return camera.id;
+  }
+  return makeError(ENODEV, "no camera '" + std::string(selector) + "'; " + describe(cameras));
+}
+
+Result<std::unique_ptr<CameraLibrary>> CameraLibrary::start(base::EventLoop& loop) {
+  if (gLibraryExists.exchange(true)) {
+    return makeError(EBUSY,
+                     "libcamera is already started in this process (it allows one CameraManager)");
+  }
+  auto manager = std::make_unique<libcamera::CameraManager>();
+  if (const int rc = manager->start(); rc < 0) {
+    manager.reset();
+    gLibraryExists = false;
+    return makeError(
+        -rc, "libcamera's camera manager did not start: " + std::string(std::strerror(-rc)));
+  }
+  std::unique_ptr<CameraLibrary> library(new CameraLibrary(loop, std::move(manager)));
+  const std::vector<CameraInfo> present = library->cameras();
+  base::logMessage(
+      present.empty() ? LogLevel::Warning : LogLevel::Info, kLog,
+      "libcamera " + libcamera::CameraManager::version() + " started; " + describe(present));
+  return library;
+}
+
+CameraLibrary::CameraLibrary(base::EventLoop& loop,
+                             std::unique_ptr<libcamera::CameraManager> manager)
+    : loop_(loop), manager_(std::move(manager)), shared_(std::make_shared<Shared>()) {
+  // libcamera's thread: post, nothing else. The weak_ptr tells late work the library is gone.
+  auto forward = [loop = &loop_, weak = std::weak_ptr<Shared>(shared_)](Change change) {
+    return [loop, weak, change](std::shared_ptr<libcamera::Camera> camera) {
+      loop->post([weak, change, id = camera->id()] {
+        base::logMessage(
+            LogLevel::Info, kLog,
+            std::string(change == Change::Added ? "camera added: '" : "camera removed: '") + id +
+                "'");
+        const std::shared_ptr<Shared> shared = weak.lock();
+        if (shared && shared->handler) shared->handler(change, id);
+      });
+    };
+  };
+  manager_->cameraAdded.connect(this, forward(Change::Added));
+  manager_->cameraRemoved.connect(this, forward(Change::Removed));
+}
+
+CameraLibrary::~CameraLibrary() {
+  if (openStreams_ != 0) {
+    base::logMessage(LogLevel::Error, kLog,
+                     std::to_string(openStreams_) +
+                         " camera stream(s) still open while libcamera stops (a bug)");
+  }
+  shared_.reset();   // posted hot-plug work now finds nothing to call
+  manager_->stop();  // joins libcamera's thread: no signal is emitted after this
+  manager_.reset();
+  gLibraryExists = false;
+}
+
+std::vector<CameraInfo> CameraLibrary::cameras() const {
+  std::vector<CameraInfo> list;
+  for (const std::shared_ptr<libcamera::Camera>& camera : manager_->cameras()) {
+    list.push_back(infoOf(*camera));
+  }
+  return list;
+}
+
+Result<std::string> CameraLibrary::resolve(std::string_view selector) const {
+  const std::vector<CameraInfo> present = cameras();
+  return resolveSelector(selector, present);
+}
+
+void CameraLibrary::setHotplugHandler(HotplugHandler handler) {
+  shared_->handler = std::move(handler);
+}
+
+std::shared_ptr<libcamera::Camera> CameraLibrary::camera(const std::string& id) const {
+  return manager_->get(id);
+}
+
+Result<std::vector<proto::FormatConfig>> offeredFormats(const CameraLibrary& library,
+                                                        const std::string& id) {
+  const std::shared_ptr<libcamera::Camera> camera = library.camera(id);
+  if (!camera) return makeError(ENODEV, "no camera '" + id + "'");
+  std::unique_ptr<libcamera::CameraConfiguration> config =
+      camera->generateConfiguration({libcamera::StreamRole::VideoRecording});
+  if (!config || config->empty()) {
+    config = camera->generateConfiguration({libcamera::StreamRole::Viewfinder});
+  }
+  if (!config || config->empty()) {
+    return makeError(ENOTSUP, "camera '" + id + "' has no video or viewfinder stream");
+  }
+  std::optional<DurationLimits> limits;
+  const libcamera::ControlInfoMap& controls = camera->controls();
+  if (auto found = controls.find(libcamera::controls::FrameDurationLimits.id());
+      found != controls.end()) {
+    limits = durationLimitsOf(found->second);
+  }
+  const std::vector<proto::FrameRate> rates = frameRatesFor(limits);
+
+  const libcamera::StreamFormats& formats = config->at(0).formats();
+  std::vector<proto::FormatConfig> offered;
+  for (const libcamera::PixelFormat& pixelFormat : formats.pixelformats()) {
+    const fourcc::FormatInfo& info = toFormatInfo(pixelFormat);
+    if (!info.isValid() || !proto::formatFourccNode(info.v4l2)) {
+      base::logMessage(LogLevel::Debug, kLog,
+                       "'" + id + "': no cameraif code for " + pixelFormat.toString());
+      continue;
+    }
+    bool known = false;
+    for (const proto::FormatConfig& format : offered) known = known || format.fourcc == info.v4l2;
+    if (known || offered.size() >= proto::kMaxFormats) continue;
+    const std::vector<libcamera::Size> discrete = formats.sizes(pixelFormat);
+    proto::FormatConfig format{info.v4l2, {}};
+    for (const proto::Resolution& size : offeredSizes(discrete, formats.range(pixelFormat))) {
+      format.resolutions.push_back({size, rates});
+    }
+    if (!format.resolutions.empty()) offered.push_back(std::move(format));
+  }
+  if (offered.empty()) {
+    return makeError(ENOTSUP, "camera '" + id + "' offers no format cameraif has a code for");
+  }
+  return offered;
+}
+
+}  // namespace vcam::source::lc

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+// vcamera-lc-probe: what libcamera sees, as JSON, and an optional capture of a few frames.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <vcamera/fourcc/format_info.h>
+#include <vcamera/proto/xenstore_schema.h>
+
+#include "backend/base/event_loop.h"
+#include "backend/base/log.h"
+#include "backend/source/libcamera/camera_library.h"
+#include "backend/source/libcamera/camera_stream.h"
+
+namespace {
+
+using namespace vcam;
+using source::lc::CameraLibrary;
+using source::lc::CameraStream;
+
+constexpr std::string_view kUsage =
+    "usage: vcamera-lc-probe [list]\n"
+    "       vcamera-lc-probe capture SELECTOR [--format FOURCC] [--size WxH] [--rate N/D]\n"
+    "                        [--frames N] [--timeout-ms MS] [--debug]\n"
+    "SELECTOR: a libcamera camera id or #N (index in the list), optionally after 'libcamera:'\n";
+
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string fourccName(std::uint32_t code) {
+  Result<std::string> node = proto::formatFourccNode(code);
+  return node ? *node : std::to_string(code);
+}
+
+std::string formatsJson(const std::vector<proto::FormatConfig>& formats) {
+  std::string out = "[";
+  for (std::size_t f = 0; f < formats.size(); ++f) {
+    out += (f ? ", " : "") + std::string("{\"fourcc\": ") + quoted(fourccName(formats[f].fourcc)) +
+           ", \"resolutions\": [";
+    const auto& resolutions = formats[f].resolutions;
+    for (std::size_t r = 0; r < resolutions.size(); ++r) {
+      Result<std::string> rates = proto::formatFrameRateList(resolutions[r].frameRates);
+      out += (r ? ", " : "") + std::string("{\"size\": \"") +
+             std::to_string(resolutions[r].resolution.width) + "x" +
+             std::to_string(resolutions[r].resolution.height) +
+             "\", \"frame-rates\": " + quoted(rates ? *rates : rates.error().message) + "}";
+    }
+    out += "]}";
+  }
+  return out + "]";
+}
+
+std::string controlsJson(CameraLibrary& library, const std::string& id) {
+  Result<std::unique_ptr<CameraStream>> stream = CameraStream::open(library, id, library.loop());
+  if (!stream) return "{\"error\": " + quoted(stream.error().message) + "}";
+  std::string out = "[";
+  bool first = true;
+  for (const source::lc::ControlRange& control : (*stream)->controls()) {
+    out += (first ? "" : ", ") + std::string("{\"name\": ") +
+           quoted(proto::controlName(control.type)) + ", \"min\": " + std::to_string(control.min) +
+           ", \"max\": " + std::to_string(control.max) +
+           ", \"step\": " + std::to_string(control.step) +
+           ", \"default\": " + std::to_string(control.defaultValue) + "}";
+    first = false;
+  }
+  return out + "]";
+}
+
+int list(CameraLibrary& library) {
+  std::string out = "{\"cameras\": [";
+  const std::vector<source::lc::CameraInfo> cameras = library.cameras();
+  for (std::size_t i = 0; i < cameras.size(); ++i) {
+    const source::lc::CameraInfo& camera = cameras[i];
+    Result<std::vector<proto::FormatConfig>> formats =
+        source::lc::offeredFormats(library, camera.id);
+    out +=
+        (i ? ",\n  " : "\n  ") + std::string("{\"selector\": \"#") + std::to_string(i) +
+        "\", \"id\": " + quoted(camera.id) + ", \"model\": " + quoted(camera.model) +
+        ", \"location\": " + quoted(camera.location) + ", \"formats\": " +
+        (formats ? formatsJson(*formats) : "{\"error\": " + quoted(formats.error().message) + "}") +
+        ", \"controls\": " + controlsJson(library, camera.id) + "}";
+  }
+  out += cameras.empty() ? "]}\n" : "\n]}\n";
+  std::fputs(out.c_str(), stdout);  // CameraLibrary::start() has said when there is none
+  return 0;
+}
+
+struct CaptureOptions {
+  std::string selector;
+  proto::FormatChoice wanted{0, {640, 480}, {30, 1}};
+  std::uint32_t frames = 10;
+  std::uint32_t timeoutMs = 10000;
+};
+
+int capture(CameraLibrary& library, base::EventLoop& loop, const CaptureOptions& options) {
+  Result<std::string> id = library.resolve(options.selector);
+  if (!id) {
+    std::fprintf(stderr, "vcamera-lc-probe: %s\n", id.error().message.c_str());
+    return 1;
+  }
+  Result<std::unique_ptr<CameraStream>> opened = CameraStream::open(library, *id, loop);
+  if (!opened) {
+    std::fprintf(stderr, "vcamera-lc-probe: %s\n", opened.error().message.c_str());
+    return 1;
+  }
+  CameraStream& stream = **opened;
+  proto::FormatChoice wanted = options.wanted;
+  if (wanted.fourcc == 0) {
+    Result<std::vector<proto::FormatConfig>> formats = source::lc::offeredFormats(library, *id);
+    if (!formats) {
+      std::fprintf(stderr, "vcamera-lc-probe: %s\n", formats.error().message.c_str());
+      return 1;
+    }
+    wanted.fourcc = formats->front().fourcc;
+  }
+  Result<proto::FormatChoice> chosen = stream.configure(wanted);
+  if (!chosen) {
+    std::fprintf(stderr, "vcamera-lc-probe: %s\n", chosen.error().message.c_str());
+    return 1;
+  }
+  std::printf("configured %s %ux%u at %u/%u, %u bytes per frame, stride %u\n",
+              fourccName(chosen->fourcc).c_str(), chosen->resolution.width,
+              chosen->resolution.height, chosen->frameRate.numerator, chosen->frameRate.denominator,
+              static_cast<unsigned>(stream.layout().totalSize),
+              stream.layout().memPlanes[0].bytesPerLine);
+  std::uint32_t received = 0;
+  bool unplugged = false;
+  stream.setGoneHandler([&] {
+    unplugged = true;
+    loop.stop();
+  });
+  Status started = stream.start([&](const source::lc::CapturedFrame& frame) {
+    std::uint64_t checksum = 0;
+    for (std::byte b : frame.memPlanes[0]) checksum = checksum * 31 + std::to_integer<unsigned>(b);
+    std::printf("frame seq %u ts %llu bytes %u span %zu %s checksum %016llx\n", frame.sequence,
+                static_cast<unsigned long long>(frame.timestampNs), frame.bytesUsed[0],
+                frame.memPlanes[0].size(), frame.ok ? "ok" : "error",
+                static_cast<unsigned long long>(checksum));
+    if (++received >= options.frames) loop.stop();
+  });
+  if (!started) {
+    std::fprintf(stderr, "vcamera-lc-probe: %s\n", started.error().message.c_str());
+    return 1;
+  }
+  Result<base::LoopHandle> timeout =
+      loop.addTimer(std::chrono::milliseconds(options.timeoutMs), false, [&] { loop.stop(); });
+  if (!timeout) return 1;
+  Status ran = loop.run();
+  stream.stop();
+  if (!ran) std::fprintf(stderr, "vcamera-lc-probe: %s\n", ran.error().message.c_str());
+  if (unplugged) std::fprintf(stderr, "vcamera-lc-probe: the camera was unplugged\n");
+  std::printf("%u of %u frames\n", received, options.frames);
+  return ran && received >= options.frames ? 0 : 1;
+}
+
+bool parseNumber(std::string_view text, std::uint32_t& value) {
+  char* end = nullptr;
+  const std::string copy(text);
+  const unsigned long parsed = std::strtoul(copy.c_str(), &end, 10);
+  if (copy.empty() || *end != '\0' || parsed == 0 || parsed > 0xffffffffUL) return false;
+  value = static_cast<std::uint32_t>(parsed);
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  const std::string_view command = args.empty() ? "list" : args[0];
+  CaptureOptions options;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    const bool hasValue = i + 1 < args.size();
+    if (arg == "--debug") {
+      base::setLogLevel(base::LogLevel::Debug);
+    } else if (arg == "--format" && hasValue) {
+      Result<const fourcc::FormatInfo*> format = fourcc::parseFormat(args[++i]);
+      if (!format) return std::fprintf(stderr, "%s\n", format.error().message.c_str()), 2;
+      options.wanted.fourcc = (*format)->v4l2;
+    } else if (arg == "--size" && hasValue) {
+      Result<proto::Resolution> size = proto::parseResolution(args[++i]);
+      if (!size) return std::fprintf(stderr, "%s\n", size.error().message.c_str()), 2;
+      options.wanted.resolution = *size;
+    } else if (arg == "--rate" && hasValue) {
+      Result<proto::FrameRate> rate = proto::parseFrameRate(args[++i]);
+      if (!rate) return std::fprintf(stderr, "%s\n", rate.error().message.c_str()), 2;
+      options.wanted.frameRate = *rate;
+    } else if (arg == "--frames" && hasValue) {
+      if (!parseNumber(args[++i], options.frames)) return std::fputs(kUsage.data(), stderr), 2;
+    } else if (arg == "--timeout-ms" && hasValue) {
+      if (!parseNumber(args[++i], options.timeoutMs)) return std::fputs(kUsage.data(), stderr), 2;
+    } else if (command == "capture" && options.selector.empty() && !arg.starts_with("--")) {
+      options.selector = arg;
+    } else {
+      std::fputs(kUsage.data(), stderr);
+      return 2;
+    }
+  }
+  if ((command != "list" && command != "capture") ||
+      (command == "capture" && options.selector.empty())) {
+    std::fputs(kUsage.data(), stderr);
+    return 2;
+  }
+  Result<std::unique_ptr<base::EventLoop>> loop = base::EventLoop::create();
+  if (!loop) return std::fprintf(stderr, "%s\n", loop.error().message.c_str()), 1;
+  Result<std::unique_ptr<CameraLibrary>> library = CameraLibrary::start(**loop);
+  if (!library) {
+    std::fprintf(stderr, "vcamera-lc-probe: %s\n", library.error().message.c_str());
+    return 1;
+  }
+  const int rc = command == "list" ? list(**library) : capture(**library, **loop, options);
+  // Drain hot-plug work posted while we ran, then stop libcamera.
+  static_cast<void>((*loop)->runOnce());
+  return rc;
+}
