@@ -171,10 +171,13 @@ TEST_F(VcameraCtl, AUniqueIdTheBackendConfigLacksIsRefusedWithASuggestion) {
   EXPECT_TRUE(nothingWritten());
 }
 
-TEST_F(VcameraCtl, ALibcameraCameraWithoutAListNeedsFormatsGiven) {
+TEST_F(VcameraCtl, ALibcameraCameraWithoutAListIsAskedAndItsAbsenceExplained) {
+  // This machine has no camera: libcamera is asked, and says so.
   const CliRun r = attach({"--unique-id", "usb-webcam", "--config", VCAMERA_CONFIG_EXAMPLE});
   EXPECT_EQ(r.exitCode, 2);
+  EXPECT_THAT(r.err, HasSubstr("no camera found (is udev running? libcamera needs it)"));
   EXPECT_THAT(r.err, HasSubstr("give them with --format"));
+  EXPECT_TRUE(nothingWritten());
   EXPECT_EQ(attach({"--unique-id", "usb-webcam", "--config", VCAMERA_CONFIG_EXAMPLE, "--format",
                     "MJPG:1920x1080@30/1"})
                 .exitCode,

@@ -11,6 +11,7 @@
 
 #include "backend/app/config/backend_config.h"
 #include "backend/app/config/text_match.h"
+#include "camera_probe.h"
 
 namespace vcam::ctl {
 namespace {
@@ -62,12 +63,16 @@ Result<std::vector<proto::FormatConfig>> formatsFromConfig(
   if (!camera) return notConfigured(*config, arguments.uniqueId, arguments.configFile);
   const std::vector<proto::FormatConfig> allowed = app::formatsOf(*camera);
   if (requested.empty()) {
-    if (allowed.empty()) {
+    if (!allowed.empty()) return allowed;
+    // The configuration leaves them to the camera: ask it (it must be in this domain).
+    Result<std::vector<proto::FormatConfig>> offered = probeCameraFormats(camera->source.cameraId);
+    if (!offered) {
       return makeError(EINVAL, "camera " + quoteUntrusted(arguments.uniqueId) + " in " +
-                                   arguments.configFile +
-                                   " takes its formats from its source; give them with --format");
+                                   arguments.configFile + " takes its formats from " +
+                                   app::formatCameraSource(camera->source) + ": " +
+                                   offered.error().message + "; give them with --format");
     }
-    return allowed;
+    return offered;
   }
   if (!allowed.empty()) {
     if (Status ok = checkAllowed(requested, allowed, arguments.uniqueId, arguments.configFile);
