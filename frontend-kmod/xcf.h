@@ -137,7 +137,8 @@ struct xcf_cam {
 	struct video_device vdev;
 	struct mutex lock;		/* ioctls, vb2 queue, cur, be_bufs */
 	struct vb2_queue queue;
-	u32 caps;			/* V4L2_CAP_VIDEO_CAPTURE(_MPLANE) */
+	u32 caps;			/* V4L2_CAP_VIDEO_CAPTURE or _MPLANE: one API per node */
+	u32 buf_type;			/* the node's V4L2_BUF_TYPE_VIDEO_CAPTURE(_MPLANE) */
 	struct xcf_fmt cur;
 	u8 be_bufs;			/* BUF_REQUEST count the backend holds */
 

@@ -211,6 +211,20 @@ static bool single_planar(u32 type)
 	return type == V4L2_BUF_TYPE_VIDEO_CAPTURE;
 }
 
+/*
+ * A node offers one buffer API: V4L2's core enumerates formats only for the
+ * type its device_caps name, and v4l2-compliance refuses nodes with both.
+ */
+static int multiplanar = -1;
+module_param(multiplanar, int, 0444);
+MODULE_PARM_DESC(multiplanar,
+		 "Buffer API: -1 multi-planar when a format needs it (default), 0 single-planar (such formats hidden), 1 multi-planar");
+
+static bool node_type(const struct xcf_cam *cam, u32 type)
+{
+	return type == cam->buf_type;
+}
+
 /* The format to use when the requested one is not available to the API. */
 static const struct xcf_format *pick_format(struct xcf_cam *cam, u32 fourcc,
 					    bool single)
@@ -334,6 +348,8 @@ static int try_format(struct xcf_cam *cam, struct v4l2_format *f)
 
 static int xcf_try_fmt(struct file *file, void *priv, struct v4l2_format *f)
 {
+	if (!node_type(file_cam(file), f->type))
+		return -EINVAL;
 	return try_format(file_cam(file), f);
 }
 
@@ -352,6 +368,8 @@ static int get_format(struct xcf_cam *cam, struct v4l2_format *f)
 
 static int xcf_g_fmt(struct file *file, void *priv, struct v4l2_format *f)
 {
+	if (!node_type(file_cam(file), f->type))
+		return -EINVAL;
 	return get_format(file_cam(file), f);
 }
 
@@ -361,6 +379,8 @@ static int xcf_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 	u32 fourcc, w, h;
 	int ret;
 
+	if (!node_type(cam, f->type))
+		return -EINVAL;
 	if (vb2_is_busy(&cam->queue))
 		return -EBUSY;
 	ret = try_format(cam, f);
@@ -400,6 +420,8 @@ static int enum_fmt(struct xcf_cam *cam, struct v4l2_fmtdesc *f, bool single)
 static int xcf_enum_fmt_cap(struct file *file, void *priv,
 			    struct v4l2_fmtdesc *f)
 {
+	if (!node_type(file_cam(file), f->type))
+		return -EINVAL;
 	return enum_fmt(file_cam(file), f, single_planar(f->type));
 }
 
@@ -444,6 +466,8 @@ static int xcf_g_parm(struct file *file, void *priv, struct v4l2_streamparm *a)
 	struct xcf_cam *cam = file_cam(file);
 	struct v4l2_captureparm *cp = &a->parm.capture;
 
+	if (!node_type(cam, a->type))
+		return -EINVAL;
 	memset(cp, 0, sizeof(*cp));
 	cp->capability = V4L2_CAP_TIMEPERFRAME;
 	cp->timeperframe.numerator = cam->cur.config.frame_rate_denom;
@@ -459,6 +483,8 @@ static int xcf_s_parm(struct file *file, void *priv, struct v4l2_streamparm *a)
 	const struct xcf_resolution *res;
 	int ret;
 
+	if (!node_type(cam, a->type))
+		return -EINVAL;
 	res = xen_camera_front_cfg_find_res(cam->cur.format,
 					    cam->cur.config.width,
 					    cam->cur.config.height);
@@ -508,7 +534,8 @@ static int xcf_querycap(struct file *file, void *priv,
 {
 	struct xcf_cam *cam = file_cam(file);
 
-	strscpy(cap->driver, KBUILD_MODNAME, sizeof(cap->driver));
+	/* KBUILD_MODNAME does not fit the 16 bytes of cap->driver. */
+	strscpy(cap->driver, "xen_camera", sizeof(cap->driver));
 	snprintf(cap->card, sizeof(cap->card), "Virtual camera %d",
 		 cam->front->dev_id);
 	snprintf(cap->bus_info, sizeof(cap->bus_info),
@@ -523,9 +550,7 @@ static int use_type(struct xcf_cam *cam, u32 type)
 	struct vb2_queue *q = &cam->queue;
 	int ret;
 
-	if ((single_planar(type) && !(cam->caps & V4L2_CAP_VIDEO_CAPTURE)) ||
-	    (!single_planar(type) &&
-	     type != V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE))
+	if (!node_type(cam, type))
 		return -EINVAL;
 	if (vb2_is_busy(q))
 		return type == q->type ? 0 : -EBUSY;
@@ -656,8 +681,9 @@ struct xcf_cam *xen_camera_front_cam_create(struct xcf_front *front)
 {
 	struct device *dev = &front->xb_dev->dev;
 	struct video_device *vdev;
+	unsigned int i, single_formats;
 	struct xcf_cam *cam;
-	unsigned int i;
+	bool mplane;
 	int ret;
 
 	cam = kzalloc(sizeof(*cam), GFP_KERNEL);
@@ -669,10 +695,23 @@ struct xcf_cam *xen_camera_front_cam_create(struct xcf_front *front)
 	mutex_init(&cam->lock);
 	spin_lock_init(&cam->qlock);
 	INIT_LIST_HEAD(&cam->active);
-	cam->caps = V4L2_CAP_VIDEO_CAPTURE_MPLANE;
-	for (i = 0; i < cam->cfg->num_formats; i++)
-		if (cam->cfg->formats[i].mem_planes == 1)
-			cam->caps |= V4L2_CAP_VIDEO_CAPTURE;
+	mplane = multiplanar > 0;
+	single_formats = 0;
+	for (i = 0; i < cam->cfg->num_formats; i++) {
+		if (cam->cfg->formats[i].mem_planes != 1)
+			mplane |= multiplanar < 0;
+		else
+			single_formats++;
+	}
+	if (!mplane && !single_formats) {
+		dev_err(dev, "every format needs the multi-planar API (multiplanar=0)\n");
+		ret = -EINVAL;
+		goto fail_free;
+	}
+	cam->caps = mplane ? V4L2_CAP_VIDEO_CAPTURE_MPLANE :
+			     V4L2_CAP_VIDEO_CAPTURE;
+	cam->buf_type = mplane ? V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE :
+				 V4L2_BUF_TYPE_VIDEO_CAPTURE;
 
 	/*
 	 * The backend starts with its first configured format, which may be
@@ -681,6 +720,14 @@ struct xcf_cam *xen_camera_front_cam_create(struct xcf_front *front)
 	ret = refresh_cur(cam);
 	if (ret == -EIO) {
 		const struct xcf_format *format = &cam->cfg->formats[0];
+
+		ret = xen_camera_front_set_format(cam, format->fourcc,
+						  format->res[0].width,
+						  format->res[0].height);
+	}
+	/* A single-planar node starts on a format it can show. */
+	if (!ret && !mplane && cam->cur.format->mem_planes != 1) {
+		const struct xcf_format *format = pick_format(cam, 0, true);
 
 		ret = xen_camera_front_set_format(cam, format->fourcc,
 						  format->res[0].width,

@@ -692,10 +692,7 @@ int xen_camera_front_vb2_init(struct xcf_cam *cam)
 {
 	struct vb2_queue *q = &cam->queue;
 
-	q->type = (cam->caps & V4L2_CAP_VIDEO_CAPTURE) &&
-		  cam->cur.format->mem_planes == 1 ?
-		  V4L2_BUF_TYPE_VIDEO_CAPTURE :
-		  V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+	q->type = cam->buf_type;
 	/* Backend memory can only be mmapped: it is not the guest's. */
 	q->io_modes = cam->cfg->be_alloc ? VB2_MMAP :
 		      VB2_MMAP | VB2_USERPTR | VB2_DMABUF;
