@@ -36,7 +36,6 @@ constexpr std::array<std::array<std::uint8_t, kGlyphHeight>, 10> kFont{{
 }};
 
 // Glyph cells are 6 font pixels wide; the box has one font pixel of margin on each side.
-constexpr std::uint32_t kCellWidth = kGlyphWidth + 1;
 constexpr std::uint32_t kBoxColumns = 1 + kDigitCount * kCellWidth;
 constexpr std::uint32_t kBoxRows = kGlyphHeight + 2;
 

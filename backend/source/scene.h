@@ -53,6 +53,8 @@ inline constexpr std::uint32_t kDigitCount = 10;
 /// Glyph cell: 5x7 pixels plus a column of space; the box adds one cell unit of margin.
 inline constexpr std::uint32_t kGlyphWidth = 5;
 inline constexpr std::uint32_t kGlyphHeight = 7;
+/// Font pixels from one digit to the next (the glyph and a column of space).
+inline constexpr std::uint32_t kCellWidth = kGlyphWidth + 1;
 
 /// Row `row` (0 = top) of digit `digit`'s glyph: bit 4 is the leftmost pixel.
 [[nodiscard]] std::uint8_t glyphRow(std::uint32_t digit, std::uint32_t row);
