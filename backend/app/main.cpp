@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: MIT
 // vcamera-backend: the driver-domain service that feeds guests' virtual cameras.
-// GCC 12 at -O2 reports a false "potential null pointer dereference" inside libstdc++ string
-// moves as CLI11 inlines them (see tools/vcamera-ctl/main.cpp); silenced for CLI11 alone.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <CLI/CLI.hpp>
-#pragma GCC diagnostic pop
+#include <vcamera/common/cli11.h>
 
 #include <iostream>
 #include <map>

@@ -1,12 +1,7 @@
 // SPDX-License-Identifier: MIT
 // vcamera-capture: a guest application capturing from a vcamera device in user space (over the
 // emulated Xen, or gntshr/evtchn in a real guest) - what the demo runs as its guest.
-// GCC 12 at -O2 reports a false "potential null pointer dereference" inside libstdc++ string
-// moves as CLI11 inlines them (see tools/vcamera-ctl/main.cpp); silenced for CLI11 alone.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <CLI/CLI.hpp>
-#pragma GCC diagnostic pop
+#include <vcamera/common/cli11.h>
 
 #include <cstdio>
 #include <iostream>

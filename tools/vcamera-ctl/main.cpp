@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: MIT
 // vcamera-ctl's command line: CLI11 wiring only; the work is in commands.cpp.
-// GCC 12 at -O2 reports a "potential null pointer dereference" inside libstdc++'s string moves
-// as CLI11's helpers inline them (a known false positive of -Wnull-dereference); only there.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <CLI/CLI.hpp>
-#pragma GCC diagnostic pop
+#include <vcamera/common/cli11.h>
 
 #include <exception>
 #include <iostream>

@@ -2,12 +2,7 @@
 // vcamera-pattern-check: reads raw frames (as `v4l2-ctl --stream-to` writes them) and checks
 // that each is, byte for byte, the test pattern's frame of the number drawn into it - how a
 // guest proves that what reached it through a driver is what the backend made.
-// GCC 12 at -O2 reports a false "potential null pointer dereference" inside libstdc++ string
-// moves as CLI11 inlines them (see tools/vcamera-ctl/main.cpp); silenced for CLI11 alone.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <CLI/CLI.hpp>
-#pragma GCC diagnostic pop
+#include <vcamera/common/cli11.h>
 
 #include <cstdio>
 #include <iostream>
