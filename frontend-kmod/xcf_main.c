@@ -141,6 +141,13 @@ static void backend_changed(struct xenbus_device *xb_dev,
 		 */
 		if (xb_dev->state == XenbusStateConnected)
 			lost(front);
+		/*
+		 * After a failed connect we went Closing, then Closed (below):
+		 * a backend offering InitWait again gets a fresh attempt.
+		 */
+		if (xb_dev->state == XenbusStateClosed &&
+		    !atomic_read(&front->cams_alive))
+			xenbus_switch_state(xb_dev, XenbusStateInitialising);
 		if (xb_dev->state == XenbusStateInitialising)
 			connect_begin(front);
 		break;
@@ -148,9 +155,16 @@ static void backend_changed(struct xenbus_device *xb_dev,
 		if (xb_dev->state == XenbusStateInitialised)
 			connect_finish(front);
 		break;
+	case XenbusStateClosed:
+		/* We went Closing on a fatal error: finish the handshake. */
+		if (xb_dev->state == XenbusStateClosing &&
+		    !atomic_read(&front->cams_alive)) {
+			xenbus_switch_state(xb_dev, XenbusStateClosed);
+			break;
+		}
+		fallthrough;
 	case XenbusStateInitialising:
 	case XenbusStateClosing:
-	case XenbusStateClosed:
 	case XenbusStateUnknown:
 		lost(front);
 		break;
