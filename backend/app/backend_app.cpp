@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <memory>
 
+#include <vcamera/common/fourcc_code.h>
+
 #include "backend/app/config/backend_config.h"
 #include "backend/app/libcamera_camera.h"
 #include "backend/base/event_loop.h"
@@ -31,8 +33,10 @@ using base::logMessage;
 
 // The device's formats this backend will serve: those its camera allows (the toolstack may
 // have written more than the configuration permits).
+// Tuples the configuration does not allow go to `dropped` (if given), for the log.
 Result<proto::FrontendConfig> allowedConfig(const BackendConfig& config,
-                                            const proto::FrontendConfig& device) {
+                                            const proto::FrontendConfig& device,
+                                            std::vector<std::string>* dropped = nullptr) {
   std::optional<CameraConfig> camera = cameraFor(config, device.uniqueId);
   if (!camera) {
     return makeError(ENODEV, "no camera \"" + device.uniqueId + "\" is configured here");
@@ -49,6 +53,11 @@ Result<proto::FrontendConfig> allowedConfig(const BackendConfig& config,
       for (const proto::FrameRate& rate : resolution.frameRates) {
         if (allows(allowed, format.fourcc, resolution.resolution, rate)) {
           keptResolution.frameRates.push_back(rate);
+        } else if (dropped != nullptr) {
+          dropped->push_back(
+              describeFourcc(format.fourcc) + " " + std::to_string(resolution.resolution.width) +
+              "x" + std::to_string(resolution.resolution.height) + "@" +
+              std::to_string(rate.numerator) + "/" + std::to_string(rate.denominator));
         }
       }
       if (!keptResolution.frameRates.empty()) kept.resolutions.push_back(keptResolution);
@@ -68,8 +77,16 @@ session::HandlerFactory handlersFor(const BackendConfig& config, xen::XenTranspo
   session::HandlerFactory sessions = session::cameraSessions(xen, cameras, limits);
   return [config, sessions](const session::ConnectionContext& context)
              -> Result<std::unique_ptr<session::RequestHandler>> {
-    Result<proto::FrontendConfig> served = allowedConfig(config, context.config);
+    std::vector<std::string> dropped;
+    Result<proto::FrontendConfig> served = allowedConfig(config, context.config, &dropped);
     if (!served) return served.error();
+    if (!dropped.empty()) {
+      // The guest lists these (the toolstack wrote them) but will never get them: say so.
+      std::string list;
+      for (const std::string& tuple : dropped) list += (list.empty() ? "" : ", ") + tuple;
+      logMessage(LogLevel::Warning, session::deviceName(context.address),
+                 "not served, camera \"" + context.config.uniqueId + "\" does not allow: " + list);
+    }
     session::ConnectionContext restricted{context.address, std::move(served).value(),
                                           context.version, context.channel, context.fail};
     return sessions(restricted);

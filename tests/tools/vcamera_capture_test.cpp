@@ -41,14 +41,15 @@ class VcameraCapture : public ::testing::Test {
     return testsupport::runCli(VCAMERA_CAPTURE_BIN, args, dir_);
   }
 
-  // The toolstack gives the guest a YUYV 640x480 camera `uniqueId`.
-  void attach(const std::string& uniqueId) {
+  // The toolstack gives the guest a YUYV 640x480 camera `uniqueId` (and `more` formats).
+  void attach(const std::string& uniqueId, std::vector<proto::FormatConfig> more = {}) {
     Result<XenTransport> dom0 = emu::connectEmulatedXen(broker_.socketPath(), 0);
     ASSERT_TRUE(dom0);
     proto::FrontendConfig config;
     config.uniqueId = uniqueId;
     config.maxBuffers = 4;
     config.formats = {{0x56595559, {{{640, 480}, {{30, 1}}}}}};
+    config.formats.insert(config.formats.end(), more.begin(), more.end());
     ASSERT_TRUE(attachCamera(*dom0->store, {kGuest, kDriverDomain, 0, config}));
   }
 
@@ -70,6 +71,22 @@ class VcameraCapture : public ::testing::Test {
   fs::path dir_;
   emu::BrokerProcess broker_;
 };
+
+TEST_F(VcameraCapture, TheBackendSaysWhichOfADevicesFormatsItWillNotServe) {
+  attach("cam0", {{0x32314d59, {{{640, 480}, {{30, 1}}}}}});  // YM12: not in the default list
+  const fs::path log = dir_ / "backend.log";
+  Result<emu::ChildProcess> backend = startBackend("", log);
+  ASSERT_TRUE(backend) << backend.error().message;
+  testsupport::CliRun run = capture({"--frames", "1"});
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  ASSERT_TRUE(backend->signal(SIGTERM));
+  EXPECT_EQ(backend->wait().value(), 0);
+  const std::string said = testsupport::slurp(log);
+  EXPECT_NE(said.find("dom3/vcamera0: not served, camera \"cam0\" does not allow: 'YM12' "
+                      "640x480@30/1"),
+            std::string::npos)
+      << said;
+}
 
 TEST_F(VcameraCapture, VerifyFindsEveryFrameCopiedByTheBackendEqualToTheTestPattern) {
   attach("copied");

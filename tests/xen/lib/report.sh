@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: MIT
+# Turns the serial console log into the run's verdict: one CHECK line per expected check, in
+# order, and the failing domains' last console lines (sourced).
+
+# Every check a run must pass, in the order they run. kmod_build is the host's.
+vcx_checks() { # mode
+  echo dom0_up dom0_gtests dom0_files_after_gtests
+  if [[ $1 == driver-domain ]]; then
+    echo driver_domain_backend
+  else
+    echo backend_start
+  fi
+  echo attach_guestA guestA_boot guestA_vcamera_capture guestA_capture_checksums
+  echo kmod_build kmod_load video_node
+  echo compliance_single_planar compliance_multi_planar
+  echo stream_mmap stream_userptr stream_dmabuf stream_mmap_multi_planar
+  if [[ $1 != driver-domain ]]; then
+    echo dom0_files_after_capture
+    echo attach_guestB guestB_boot guestA_destroyed_mid_stream reattach_guestA guestA_recreated
+    echo guestA_reconnect_capture guestB_capture guestB_no_stall
+    echo backend_stop
+  fi
+  echo dom0_files_at_end
+}
+
+vcx_report() { # mode serial-log kmod-ok kmod-status qemu-rc stalled-seconds
+  local mode=$1 serial=$2 kmod_ok=$3 kmod_status=$4 qemu_rc=$5 stalled=$6 clean name line status detail
+  local passed=0 total=0 failed_any=0 checks
+  checks=($(vcx_checks "$mode"))
+  clean=$(mktemp)
+  tr -d '\r' <"$serial" >"$clean"
+  # dom0 ends with every domain's whole console as "@@VCX FULL <name>| line": one file each.
+  local dir
+  dir=$(dirname "$serial")
+  rm -f "$dir"/console-*.log
+  sed -n 's/^@@VCX FULL //p' "$clean" | awk -v dir="$dir" '
+    { i = index($0, "| "); if (i > 1) print substr($0, i + 2) > (dir "/console-" substr($0, 1, i - 1) ".log") }'
+  for name in "${checks[@]}"; do
+    total=$((total + 1))
+    if [[ $name == kmod_build ]]; then
+      if ((kmod_ok)); then status=PASS; else status=FAIL; fi
+      detail=$kmod_status
+    else
+      line=$(grep -m1 "^@@VCX CHECK $name " "$clean" || true)
+      if [[ -n $line ]]; then
+        line=${line#"@@VCX CHECK $name "}
+        status=${line%% *}
+        detail=${line#* }
+      else
+        status=FAIL
+        detail="not reached (see the console log)"
+      fi
+    fi
+    [[ $status == PASS ]] && passed=$((passed + 1)) || failed_any=1
+    printf 'CHECK %s: %s %s\n' "$name" "$status" "$detail"
+  done
+  # Checks the scenario printed that this list does not know are a harness bug: show them.
+  grep '^@@VCX CHECK ' "$clean" | while read -r _ _ name status detail; do
+    [[ " ${checks[*]} " == *" $name "* ]] && continue
+    printf 'CHECK %s: %s %s\n' "$name" "$status" "$detail"
+    [[ $status == PASS ]] || echo "(unexpected failing check $name)"
+  done
+  if grep -q '^@@VCX CHECK [^ ]* FAIL' "$clean"; then failed_any=1; fi
+  if ((failed_any)); then
+    # The scenario prints the failing guest's and the backend's last lines as "@@VCX LOG".
+    if grep -q '^@@VCX LOG ' "$clean"; then
+      echo "--- last console lines of the failing domains ---"
+      sed -n 's/^@@VCX LOG //p' "$clean"
+    fi
+    if ! grep -q '^@@VCX SCENARIO-DONE' "$clean"; then
+      if ((stalled > 0)); then
+        echo "--- dom0 fell silent for $stalled s; Xen's state was dumped at the end of the console log ---"
+      fi
+      echo "--- dom0 did not finish the scenario (QEMU exit $qemu_rc); last lines of Xen/dom0's console ---"
+      grep -v '^@@VCX LOG \|^@@VCX FULL ' "$clean" | tail -n 60
+    fi
+  fi
+  rm -f "$clean"
+  echo "RESULT: $passed/$total checks passed"
+  ((failed_any == 0))
+}
