@@ -10,6 +10,7 @@
 
 #include "backend/base/log.h"
 #include "backend/session/camera_hub.h"
+#include "backend/session/copying_renderer.h"
 #include "backend/source/libcamera/camera_stream.h"
 
 namespace vcam::app {
@@ -30,23 +31,12 @@ class CapturedFrameRenderer final : public session::FrameRenderer {
 
   Result<session::RenderedFrame> render(std::uint32_t /*sequence*/,
                                         std::span<const std::span<std::byte>> planes) override {
-    if (planes.size() != layout_.numMemPlanes) {
-      return makeError(EINVAL, "a guest buffer of the wrong plane count");
-    }
     fourcc::ConstFrame from{frame_.format, frame_.layout, {}};
-    fourcc::MutableFrame to{&format_, layout_, {}};
     for (std::size_t i = 0; i < frame_.layout.numMemPlanes; ++i) {
       from.memPlanes[i] = {reinterpret_cast<const std::uint8_t*>(frame_.memPlanes[i].data()),
                            frame_.memPlanes[i].size()};
     }
-    for (std::size_t i = 0; i < planes.size(); ++i) {
-      to.memPlanes[i] = {reinterpret_cast<std::uint8_t*>(planes[i].data()), planes[i].size()};
-    }
-    if (Status copied = fourcc::convertFrame(from, to); !copied) return copied.error();
-    const bool passThrough = format_.isCompressed() && frame_.format == &format_;
-    const auto used = passThrough ? static_cast<std::uint32_t>(frame_.memPlanes[0].size())
-                                  : static_cast<std::uint32_t>(layout_.totalSize);
-    return session::RenderedFrame{used, used};
+    return session::copyFrameInto(from, format_, layout_, planes);
   }
 
  private:

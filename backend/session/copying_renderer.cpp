@@ -6,8 +6,6 @@
 #include <optional>
 #include <vector>
 
-#include <vcamera/fourcc/convert.h>
-
 namespace vcam::session {
 namespace {
 
@@ -26,11 +24,6 @@ class CopyingRenderer final : public FrameRenderer {
 
   Result<RenderedFrame> render(std::uint32_t sequence,
                                std::span<const std::span<std::byte>> planes) override {
-    if (planes.size() != guestLayout_.numMemPlanes) {
-      return makeError(EINVAL, "a guest buffer of " + std::to_string(planes.size()) +
-                                   " planes for a format of " +
-                                   std::to_string(guestLayout_.numMemPlanes));
-    }
     if (captured_ != sequence) {
       captured_.reset();
       std::array<std::span<std::byte>, 4> ownPlanes{};
@@ -43,34 +36,15 @@ class CopyingRenderer final : public FrameRenderer {
       captured_ = sequence;
     }
     fourcc::ConstFrame from{&format_, ownLayout_, {}};
-    fourcc::MutableFrame to{&format_, guestLayout_, {}};
     for (std::uint32_t i = 0; i < ownLayout_.numMemPlanes; ++i) {
       from.memPlanes[i] = {reinterpret_cast<const std::uint8_t*>(own_[i].data()), own_[i].size()};
-      to.memPlanes[i] = {reinterpret_cast<std::uint8_t*>(planes[i].data()), planes[i].size()};
     }
     // A compressed frame is as long as the source made it.
     if (format_.isCompressed()) from.memPlanes[0] = from.memPlanes[0].first(used_);
-    if (Status copied = fourcc::convertFrame(from, to); !copied) return copied.error();
-    return RenderedFrame{format_.isCompressed() ? used_ : guestBytes(), copiedBytes()};
+    return copyFrameInto(from, format_, guestLayout_, planes);
   }
 
  private:
-  // What the guest's layout holds, which is what a frame reports as used.
-  [[nodiscard]] std::uint32_t guestBytes() const {
-    return static_cast<std::uint32_t>(guestLayout_.totalSize);  // a buffer's size: 32-bit
-  }
-  // Lines times the bytes of each line both sides hold; a JPEG is copied whole.
-  [[nodiscard]] std::uint64_t copiedBytes() const {
-    if (format_.isCompressed()) return used_;
-    std::uint64_t bytes = 0;
-    for (std::uint32_t i = 0; i < guestLayout_.numColorPlanes; ++i) {
-      const fourcc::ColorPlaneLayout& guest = guestLayout_.colorPlanes[i];
-      const fourcc::ColorPlaneLayout& own = ownLayout_.colorPlanes[i];
-      bytes += std::uint64_t{std::min(guest.stride, own.stride)} * guest.lines;
-    }
-    return bytes;
-  }
-
   const fourcc::FormatInfo& format_;
   fourcc::Layout guestLayout_;
   fourcc::Layout ownLayout_;
@@ -81,6 +55,36 @@ class CopyingRenderer final : public FrameRenderer {
 };
 
 }  // namespace
+
+Result<RenderedFrame> copyFrameInto(const fourcc::ConstFrame& frame,
+                                    const fourcc::FormatInfo& format, const fourcc::Layout& layout,
+                                    std::span<const std::span<std::byte>> planes) {
+  if (planes.size() != layout.numMemPlanes) {
+    return makeError(EINVAL, "a guest buffer of " + std::to_string(planes.size()) +
+                                 " planes for a format of " + std::to_string(layout.numMemPlanes));
+  }
+  fourcc::MutableFrame to{&format, layout, {}};
+  for (std::size_t i = 0; i < planes.size(); ++i) {
+    to.memPlanes[i] = {reinterpret_cast<std::uint8_t*>(planes[i].data()), planes[i].size()};
+  }
+  if (Status copied = fourcc::convertFrame(frame, to); !copied) return copied.error();
+  if (format.isCompressed()) {
+    // Only a compressed frame of the same format passes through (convertFrame refuses others).
+    const auto used = static_cast<std::uint32_t>(frame.memPlanes[0].size());
+    return RenderedFrame{used, used};
+  }
+  // Lines times the bytes of each line both sides hold (a conversion writes whole lines).
+  const bool same = frame.format == &format;
+  std::uint64_t copied = 0;
+  for (std::uint32_t i = 0; i < layout.numColorPlanes; ++i) {
+    const fourcc::ColorPlaneLayout& guest = layout.colorPlanes[i];
+    const std::uint32_t line =
+        same ? std::min(guest.stride, frame.layout.colorPlanes[i].stride) : guest.stride;
+    copied += std::uint64_t{line} * guest.lines;
+  }
+  // A buffer's size fits in 32 bits (BUF_GET_LAYOUT says so).
+  return RenderedFrame{static_cast<std::uint32_t>(layout.totalSize), copied};
+}
 
 RendererFactory copyingRenderers(RendererFactory source, std::uint32_t strideAlign) {
   return [source = std::move(source), strideAlign](

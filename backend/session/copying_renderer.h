@@ -4,9 +4,21 @@
 
 #include <cstdint>
 
+#include <vcamera/fourcc/convert.h>
+
 #include "backend/session/camera_driver.h"
 
 namespace vcam::session {
+
+/// Copies `frame` (a source's own buffer; a compressed frame's plane as long as the frame) into
+/// a guest buffer's `planes`, laid out as `layout` of `format`: plane by plane and line by line
+/// with each side's strides, converting when the formats differ (libyuv through
+/// fourcc::convertFrame). bytesUsed is what the guest buffer now holds (the layout's size, or
+/// the compressed frame's length); bytesCopied what was written into it.
+[[nodiscard]] Result<RenderedFrame> copyFrameInto(const fourcc::ConstFrame& frame,
+                                                  const fourcc::FormatInfo& format,
+                                                  const fourcc::Layout& layout,
+                                                  std::span<const std::span<std::byte>> planes);
 
 /// Stride alignment of the buffers copyingRenderers() gives its source: what camera
 /// hardware commonly asks for, so the copy really translates strides.
