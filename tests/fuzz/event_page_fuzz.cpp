@@ -17,6 +17,7 @@
 
 #include "backend/xen/ring/event_page.h"
 #include "backend/xen/transport.h"
+#include "tests/fuzz/shared_page.h"
 
 namespace vcam::xen {
 namespace {
@@ -25,18 +26,9 @@ constexpr std::size_t kInCons = offsetof(xencamera_event_page, in_cons);
 constexpr std::size_t kInProd = offsetof(xencamera_event_page, in_prod);
 constexpr std::size_t kMaxSteps = 512;
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using fuzz::require;
 
-struct alignas(kPageSize) Page {
-  std::array<std::byte, kPageSize> bytes{};
-  std::uint32_t word(std::size_t at) const {
-    std::uint32_t v = 0;
-    std::memcpy(&v, bytes.data() + at, sizeof v);
-    return v;
-  }
-  void setWord(std::size_t at, std::uint32_t v) { std::memcpy(bytes.data() + at, &v, sizeof v); }
+struct Page : fuzz::SharedPage {
   static std::size_t slotAt(std::uint32_t index) {
     return XENCAMERA_IN_RING_OFFS + (index % kEventRingSlots) * sizeof(xencamera_evt);
   }

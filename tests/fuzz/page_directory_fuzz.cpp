@@ -19,13 +19,12 @@
 #include <vector>
 
 #include "backend/xen/ring/page_directory.h"
+#include "tests/fuzz/shared_page.h"
 
 namespace vcam::xen {
 namespace {
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using fuzz::require;
 
 // The described pages, by reference; records every visit so the walk's bounds can be checked.
 class FuzzPages final : public DirectoryPageReader, public DirectoryPageWriter {

@@ -21,6 +21,7 @@
 #include "backend/xen/ring/back_request_ring.h"
 #include "backend/xen/ring/front_request_ring.h"
 #include "backend/xen/transport.h"
+#include "tests/fuzz/shared_page.h"
 
 namespace vcam::xen {
 namespace {
@@ -33,18 +34,9 @@ constexpr std::size_t kSlots = offsetof(xen_cameraif_sring, ring);
 constexpr std::size_t kSlotSize = sizeof(xen_cameraif_sring_entry);
 constexpr std::size_t kMaxSteps = 512;
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using fuzz::require;
 
-struct alignas(kPageSize) Page {
-  std::array<std::byte, kPageSize> bytes{};
-  std::uint32_t word(std::size_t at) const {
-    std::uint32_t v = 0;
-    std::memcpy(&v, bytes.data() + at, sizeof v);
-    return v;
-  }
-  void setWord(std::size_t at, std::uint32_t v) { std::memcpy(bytes.data() + at, &v, sizeof v); }
+struct Page : fuzz::SharedPage {
   std::size_t slotAt(std::uint32_t index) const {
     return kSlots + (index % kRequestRingSize) * kSlotSize;
   }
