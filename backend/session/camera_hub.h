@@ -28,14 +28,7 @@ namespace vcam::session {
 [[nodiscard]] Result<fourcc::Layout> layoutOf(const proto::FormatChoice& format);
 
 /// One control of the four cameraif knows: its range and default (XENCAMERA_CTRL_FLG_* flags).
-struct ControlRange {
-  proto::ControlType type = proto::ControlType::Brightness;
-  std::int64_t min = 0;
-  std::int64_t max = 255;
-  std::int64_t step = 1;
-  std::int64_t defaultValue = 128;
-  std::uint32_t flags = 0;
-};
+using ControlRange = proto::ControlRange;
 
 /// The ranges every camera here offers (the guest sees the ones its `controls` node lists).
 [[nodiscard]] const ControlRange& controlRange(proto::ControlType type);

@@ -12,17 +12,8 @@
 
 namespace vcam::source::lc {
 
-/// One cameraif control as the guest sees it (the fields of session::ControlRange, which
-/// this layer may not include): XENCAMERA_CTRL_FLG_* flags, inclusive range.
-struct ControlRange {
-  proto::ControlType type = proto::ControlType::Brightness;
-  std::int64_t min = 0;
-  std::int64_t max = 0;
-  std::int64_t step = 1;
-  std::int64_t defaultValue = 0;
-  std::uint32_t flags = 0;
-  friend bool operator==(const ControlRange&, const ControlRange&) = default;
-};
+/// One cameraif control as the guest sees it.
+using ControlRange = proto::ControlRange;
 
 /// A libcamera float control's range and default, as the camera reports them.
 struct FloatRange {

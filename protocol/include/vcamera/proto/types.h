@@ -28,6 +28,18 @@ enum class ControlType : std::uint8_t {
   Hue = XENCAMERA_CTRL_HUE,
 };
 
+/// One control as a guest sees it (what CTRL_ENUM answers): its inclusive range, step,
+/// default and XENCAMERA_CTRL_FLG_* flags.
+struct ControlRange {
+  ControlType type = ControlType::Brightness;
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+  std::int64_t step = 1;
+  std::int64_t defaultValue = 0;
+  std::uint32_t flags = 0;
+  friend bool operator==(const ControlRange&, const ControlRange&) = default;
+};
+
 /// The control for a wire code, or nullopt past the last one.
 [[nodiscard]] std::optional<ControlType> toControlType(std::uint8_t code);
 /// "brightness", "contrast", "saturation", "hue" (the XenStore spelling).
