@@ -20,6 +20,7 @@
 #include "backend/session/camera_session.h"
 #include "backend/session/clocked_camera.h"
 #include "backend/session/copying_renderer.h"
+#include "backend/session/dma_test_camera.h"
 #include "backend/session/guest_limits.h"
 #include "backend/session/test_pattern_renderer.h"
 #include "backend/xen/emulated/emulated_xen.h"
@@ -178,6 +179,9 @@ int runBackend(const BackendOptions& options) {
         cameras.setDrivers(
             camera.uniqueId,
             session::clockedCameras(session::copyingRenderers(session::testPatternRenderers())));
+      } else if (camera.delivery == Delivery::kDmaTest) {
+        cameras.setDrivers(camera.uniqueId,
+                           session::dmaTestCameras(session::testPatternRenderers()));
       }
     }
     session::GuestLimits limits({config.maxSessionsPerGuest, config.maxBuffersPerGuest});

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
-// LibcameraCamera: CameraDriver over lc::CameraStream, with a copying renderer per frame.
+// LibcameraCamera: CameraDriver over lc::CameraStream, with a copying renderer per frame, and
+// the stream's direct mode as the driver's DirectCapture.
 #include "backend/app/libcamera_camera.h"
 
 #include <cerrno>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <vcamera/common/fourcc_code.h>
 #include <vcamera/fourcc/convert.h>
@@ -45,7 +48,7 @@ class CapturedFrameRenderer final : public session::FrameRenderer {
   const fourcc::Layout& layout_;
 };
 
-class LibcameraCamera final : public session::CameraDriver {
+class LibcameraCamera final : public session::CameraDriver, public session::DirectCapture {
  public:
   explicit LibcameraCamera(std::unique_ptr<source::lc::CameraStream> stream)
       : stream_(std::move(stream)) {
@@ -54,6 +57,7 @@ class LibcameraCamera final : public session::CameraDriver {
 
   Status configure(const proto::FormatChoice& format) override {
     stop();
+    direct_ = false;
     Result<fourcc::Layout> layout = session::layoutOf(format);
     if (!layout) return layout.error();
     std::optional<Error> last;
@@ -78,8 +82,16 @@ class LibcameraCamera final : public session::CameraDriver {
       if (candidate != format.fourcc) {
         base::logMessage(base::LogLevel::Info, "libcamera/" + stream_->id(),
                          "captures " + describeFourcc(candidate) + " and converts it to " +
-                             describeFourcc(format.fourcc) + " for the guests");
+                             describeFourcc(format.fourcc) + " for the guests: no zero copy");
+        return {};
       }
+      const Status match =
+          directMatch(*guestFormat_, guestLayout_, stream_->format(), stream_->directLayout());
+      direct_ = static_cast<bool>(match);
+      base::logMessage(base::LogLevel::Info, "libcamera/" + stream_->id(),
+                       direct_ ? "can write " + describeFourcc(format.fourcc) +
+                                     " frames straight into a guest's buffers (zero copy)"
+                               : "frames are copied: " + match.error().message);
       return {};
     }
     return last ? *last
@@ -118,12 +130,50 @@ class LibcameraCamera final : public session::CameraDriver {
     });
   }
 
+  session::DirectCapture* direct() override { return direct_ ? this : nullptr; }
+
+  // DirectCapture: the stream's direct mode.
+  const fourcc::Layout& layout() const override { return stream_->directLayout(); }
+
+  Result<session::DirectBufferId> importBuffer(
+      std::span<const session::DmaBufPlane> planes) override {
+    std::vector<source::lc::BufferPlane> memPlanes;
+    for (const session::DmaBufPlane& plane : planes) {
+      memPlanes.push_back({plane.fd, plane.offset, plane.length});
+    }
+    return stream_->importBuffer(memPlanes);
+  }
+
+  Result<session::CameraOwnedBuffer> allocateBuffer() override {
+    Result<source::lc::OwnedBuffer> owned = stream_->allocateBuffer();
+    if (!owned) return owned.error();
+    session::CameraOwnedBuffer buffer;
+    buffer.id = owned->id;
+    buffer.fd = owned->fd;
+    buffer.size = static_cast<std::size_t>(owned->shape.size);
+    buffer.planeOffset = owned->shape.planeOffset;
+    return buffer;
+  }
+
+  void removeBuffer(session::DirectBufferId id) override { stream_->removeBuffer(id); }
+
+  Status startDirect(Filled filled, Failed failed) override {
+    return stream_->startDirect(
+        [filled = std::move(filled)](const source::lc::DirectFrame& frame) {
+          filled(frame.id, frame.sequence, frame.bytesUsed);
+        },
+        std::move(failed));
+  }
+
+  Status queueBuffer(session::DirectBufferId id) override { return stream_->queueBuffer(id); }
+
  private:
   std::unique_ptr<source::lc::CameraStream> stream_;
   std::vector<source::lc::ControlRange> ranges_;
   const fourcc::FormatInfo* guestFormat_ = &fourcc::kInvalidFormat;
   fourcc::Layout guestLayout_;
   FrameReady ready_;
+  bool direct_ = false;  ///< the configured format is captured as the guests lay it out
 };
 
 }  // namespace
@@ -134,6 +184,47 @@ std::vector<std::uint32_t> captureCandidates(std::uint32_t wanted) {
     if (common != wanted) candidates.push_back(common);
   }
   return candidates;
+}
+
+Status directMatch(const fourcc::FormatInfo& guest, const fourcc::Layout& guestLayout,
+                   const fourcc::FormatInfo& captured, const fourcc::Layout& camera) {
+  if (!guest.isValid() || !captured.isValid()) return makeError(EINVAL, "invalid format");
+  if (guest.v4l2 != captured.v4l2) {
+    return makeError(EINVAL, "the camera captures " + describeFourcc(captured.v4l2) +
+                                 ", converted to " + describeFourcc(guest.v4l2));
+  }
+  const std::string name(guest.name);
+  if (guestLayout.numMemPlanes != 1 || camera.numMemPlanes != 1) {
+    return makeError(EINVAL, name + " in " + std::to_string(guestLayout.numMemPlanes) +
+                                 " memory planes: a camera fills one");
+  }
+  if (!(guestLayout.size == camera.size)) {
+    return makeError(EINVAL, name + ": the camera's frames are another size");
+  }
+  if (!guest.isCompressed() && guestLayout.numColorPlanes != camera.numColorPlanes) {
+    return makeError(EINVAL, name + ": the camera's frames have other planes");
+  }
+  for (std::size_t i = 0;
+       !guest.isCompressed() && i < camera.numColorPlanes && i < camera.colorPlanes.size(); ++i) {
+    const fourcc::ColorPlaneLayout& want = guestLayout.colorPlanes[i];
+    const fourcc::ColorPlaneLayout& got = camera.colorPlanes[i];
+    if (want.stride != got.stride) {
+      return makeError(EINVAL, name + ": the camera's lines (plane " + std::to_string(i) +
+                                   ") are " + std::to_string(got.stride) +
+                                   " bytes apart, a guest's " + std::to_string(want.stride));
+    }
+    if (want.offset != got.offset || want.lines != got.lines || want.memPlane != got.memPlane) {
+      return makeError(EINVAL, name + ": the camera puts plane " + std::to_string(i) +
+                                   " elsewhere than a guest's buffer has it");
+    }
+  }
+  const std::uint32_t guestBytes = guestLayout.memPlanes[0].sizeImage;
+  const std::uint32_t cameraBytes = camera.memPlanes[0].sizeImage;
+  if (guestBytes < cameraBytes) {
+    return makeError(EINVAL, name + ": a guest's frame holds " + std::to_string(guestBytes) +
+                                 " bytes, the camera writes " + std::to_string(cameraBytes));
+  }
+  return {};
 }
 
 session::DriverFactory libcameraCameras(source::lc::CameraLibrary& library,

@@ -16,6 +16,7 @@
 #include <vcamera/proto/xenstore_schema.h>
 
 #include "backend/base/event_loop.h"
+#include "backend/session/direct_capture.h"
 
 namespace vcam::session {
 
@@ -59,6 +60,10 @@ class CameraDriver {
   [[nodiscard]] virtual Status setControl(proto::ControlType type, std::int64_t value) = 0;
   /// Where loss is reported (set once, before start()).
   virtual void onLost(Lost lost) = 0;
+  /// Zero copy for the configured format, when the camera can fill buffers it is handed
+  /// (see DirectCapture); nullptr when it cannot (a timer drawing into mapped pages needs no
+  /// dma-buf, a camera whose frames are converted cannot write the guest's format).
+  [[nodiscard]] virtual DirectCapture* direct() { return nullptr; }
 };
 
 /// Makes the driver of camera `uniqueId` (ENODEV when there is no such camera).

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <utility>
 
 #include <vcamera/cameraif.h>
 #include <vcamera/common/fourcc_code.h>
@@ -51,7 +52,7 @@ CameraHub::CameraHub(std::string uniqueId, std::unique_ptr<CameraDriver> driver)
   driver_->onLost([this](const Error& error) { lost(error); });
 }
 
-CameraHub::~CameraHub() { driver_->stop(); }
+CameraHub::~CameraHub() { halt(); }
 
 void CameraHub::attach(CameraUser* user) {
   if (!contains(users_, user)) users_.push_back(user);
@@ -110,22 +111,67 @@ void CameraHub::stopStreaming(CameraUser* user) {
   (void)updateRunning();  // stopping cannot fail
 }
 
-// The camera runs exactly while someone streams.
+// The camera runs exactly while someone streams: into the buffers of a user streaming alone
+// when both can, else into its own with frames fanned out.
 Status CameraHub::updateRunning() {
-  const bool wanted = !streamers_.empty() && format_ && !gone_;
-  if (wanted == running_) return {};
-  if (!wanted) {
-    driver_->stop();
-    running_ = false;
-    return {};
+  CameraUser* alone = streamers_.size() == 1 ? streamers_.front() : nullptr;
+  Mode wanted = Mode::Off;
+  if (!streamers_.empty() && format_ && !gone_) {
+    wanted = alone != nullptr && driver_->direct() != nullptr && alone->canCaptureDirect()
+                 ? Mode::Direct
+                 : Mode::Shared;
   }
+  if (wanted == mode_ && (wanted != Mode::Direct || directUser_ == alone)) return {};
+  halt();
+  if (wanted == Mode::Off) return {};
+  if (wanted == Mode::Direct && startDirect(*alone)) return {};
+  // Shared, or a direct start the user or camera refused (the user was told): own buffers.
   if (Status started = driver_->start(
           [this](std::uint32_t sequence, FrameRenderer& frame) { frameReady(sequence, frame); });
       !started) {
     return withContext("camera " + uniqueId_, started.error());
   }
-  running_ = true;
+  mode_ = Mode::Shared;
   return {};
+}
+
+Status CameraHub::startDirect(CameraUser& user) {
+  DirectCapture& camera = *driver_->direct();
+  Status started = camera.startDirect(
+      [this](DirectBufferId id, std::uint32_t sequence, std::uint32_t bytesUsed) {
+        if (directUser_ != nullptr) directUser_->directFilled(id, sequence, bytesUsed);
+      },
+      [this](const Error& error) {
+        if (directUser_ != nullptr) directFailed(directUser_, error);
+      });
+  if (started) {
+    mode_ = Mode::Direct;
+    directUser_ = &user;
+    started = user.beginDirect(camera);
+  }
+  if (!started) {
+    halt();
+    user.directRefused(withContext("camera " + uniqueId_, started.error()));
+  }
+  return started;
+}
+
+void CameraHub::halt() {
+  if (mode_ == Mode::Off) return;
+  driver_->stop();
+  mode_ = Mode::Off;
+  if (CameraUser* user = std::exchange(directUser_, nullptr)) user->endDirect();
+}
+
+DirectCapture* CameraHub::directCapture() const {
+  return gone_ || !format_ ? nullptr : driver_->direct();
+}
+
+void CameraHub::directFailed(CameraUser* user, const Error& error) {
+  if (mode_ != Mode::Direct || directUser_ != user) return;
+  halt();
+  user->directRefused(withContext("camera " + uniqueId_, error));
+  if (Status running = updateRunning(); !running) lost(running.error());
 }
 
 void CameraHub::frameReady(std::uint32_t sequence, FrameRenderer& frame) {
@@ -139,8 +185,7 @@ void CameraHub::frameReady(std::uint32_t sequence, FrameRenderer& frame) {
 void CameraHub::lost(const Error& error) {
   if (gone_) return;
   gone_ = withContext("camera " + uniqueId_ + " is gone", error);
-  driver_->stop();
-  running_ = false;
+  halt();
   // Each user's device fails (later, from its own session); the list may change meanwhile.
   const std::vector<CameraUser*> users = users_;
   for (CameraUser* user : users) {

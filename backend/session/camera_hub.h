@@ -43,12 +43,34 @@ class CameraUser {
   virtual void controlChanged(proto::ControlType type, std::int64_t value) = 0;
   /// The camera is gone: the user's device fails with `error`.
   virtual void cameraLost(const Error& error) = 0;
+
+  // Zero copy (DirectCapture): while one user streams alone, the hub may have the camera fill
+  // that user's buffers itself.
+  /// Whether every buffer of this user can be handed to the camera.
+  [[nodiscard]] virtual bool canCaptureDirect() const { return false; }
+  /// The camera fills this user's buffers from now on: hand it those the guest queued. An
+  /// error ends the direct capture (endDirect(), then directRefused()).
+  [[nodiscard]] virtual Status beginDirect(DirectCapture& /*camera*/) {
+    return makeError(ENOTSUP, "this user has no buffers for the camera");
+  }
+  /// The direct capture is over (stopped, or another user streams too): every buffer the
+  /// camera held is the user's again, unfilled.
+  virtual void endDirect() {}
+  /// The camera wrote frame `sequence` into the buffer it knows as `id`.
+  virtual void directFilled(DirectBufferId /*id*/, std::uint32_t /*sequence*/,
+                            std::uint32_t /*bytesUsed*/) {}
+  /// The camera could not use this user's buffers: frames come copied from now on.
+  virtual void directRefused(const Error& /*error*/) {}
 };
 
 /// Sharing rules: the first user to lock a format (by requesting buffers) owns the camera's
 /// format until every locking user unlocks; others may lock only the same format (they get
 /// it as their nearest match). The camera runs at the locked format while any user streams;
 /// each of its frames has the next sequence number, so a user that had no buffer sees a gap.
+/// While exactly one user streams and both the camera and that user can, the camera writes
+/// straight into the user's buffers (DirectCapture); otherwise it captures into its own and
+/// every streaming user gets its frames through a FrameRenderer (drawn or copied). The hub
+/// switches between the two (stopping and restarting the camera) as users start and stop.
 class CameraHub {
  public:
   CameraHub(std::string uniqueId, std::unique_ptr<CameraDriver> driver);
@@ -78,12 +100,23 @@ class CameraHub {
   [[nodiscard]] Status startStreaming(CameraUser* user);
   void stopStreaming(CameraUser* user);
 
+  /// The camera's zero-copy interface for the locked format (nullptr when it has none or is
+  /// gone), for users preparing buffers it may fill.
+  [[nodiscard]] DirectCapture* directCapture() const;
+  /// `user`'s direct capture cannot go on (the camera refused a buffer): fall back to copies.
+  void directFailed(CameraUser* user, const Error& error);
+
   [[nodiscard]] std::int64_t control(proto::ControlType type) const;
   /// Sets a control and tells every other attached user. ERANGE outside its range or step.
   [[nodiscard]] Status setControl(CameraUser* from, proto::ControlType type, std::int64_t value);
 
  private:
+  enum class Mode : std::uint8_t { Off, Shared, Direct };
+
   [[nodiscard]] Status updateRunning();
+  [[nodiscard]] Status startDirect(CameraUser& user);
+  /// Stops the camera in whatever mode it runs (a direct user gets its buffers back).
+  void halt();
   void frameReady(std::uint32_t sequence, FrameRenderer& frame);
   void lost(const Error& error);
 
@@ -94,7 +127,8 @@ class CameraHub {
   std::vector<CameraUser*> streamers_;
   std::optional<proto::FormatChoice> format_;
   std::map<proto::ControlType, std::int64_t> controls_;
-  bool running_ = false;
+  Mode mode_ = Mode::Off;
+  CameraUser* directUser_ = nullptr;  ///< whose buffers the camera fills (Mode::Direct)
   std::optional<Error> gone_;  ///< set once the camera is lost: every later use fails with it
 };
 

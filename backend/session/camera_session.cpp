@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <numeric>
+#include <utility>
 
 #include <vcamera/common/checked.h>
 #include <vcamera/common/fourcc_code.h>
@@ -31,6 +32,29 @@ Result<proto::FormatChoice> firstConfigured(const proto::FrontendConfig& config)
   return proto::FormatChoice{format.fourcc, resolution.resolution, resolution.frameRates.front()};
 }
 
+// The camera writes with its own strides and plane sizes: the guest's buffer must have the
+// same strides and room for every plane.
+Status checkCameraLayout(const DirectCapture& camera, const proto::BufLayout& layout) {
+  const fourcc::Layout& own = camera.layout();
+  if (own.numMemPlanes != layout.numPlanes) {
+    return makeError(EINVAL, "the camera writes " + std::to_string(own.numMemPlanes) +
+                                 " memory planes, the guest has " +
+                                 std::to_string(layout.numPlanes));
+  }
+  for (std::uint32_t i = 0; i < own.numMemPlanes; ++i) {
+    if (own.memPlanes[i].bytesPerLine != layout.planeStride[i] ||
+        own.memPlanes[i].sizeImage > layout.planeSize[i]) {
+      return makeError(EINVAL, "the camera's plane " + std::to_string(i) + " (stride " +
+                                   std::to_string(own.memPlanes[i].bytesPerLine) + ", " +
+                                   std::to_string(own.memPlanes[i].sizeImage) +
+                                   " bytes) differs from the guest's (stride " +
+                                   std::to_string(layout.planeStride[i]) + ", " +
+                                   std::to_string(layout.planeSize[i]) + " bytes)");
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 CameraSession::CameraSession(xen::XenTransport& xen, const ConnectionContext& context,
@@ -55,13 +79,14 @@ CameraSession::~CameraSession() {
     const std::uint64_t frames = std::max<std::uint64_t>(framesDelivered_, 1);
     base::logMessage(
         base::LogLevel::Info, name_,
-        std::to_string(framesDelivered_) + " frames delivered, " + std::to_string(framesSkipped_) +
+        std::to_string(framesDelivered_) + " frames delivered (" + std::to_string(framesDirect_) +
+            " written by the camera itself), " + std::to_string(framesSkipped_) +
             " skipped; bytes per frame: " + std::to_string(bytesRendered_ / frames) +
             " rendered in place, " + std::to_string(bytesCopied_ / frames) + " copied");
   }
-  hub_.detach(this);
+  hub_.detach(this);  // ends a direct capture: the camera holds none of our buffers after it
   queue_.clear();
-  buffers_.clear();
+  dropBuffers([](std::uint8_t) { return true; });
 }
 
 proto::Response CameraSession::handle(const proto::Request& request) {
@@ -198,7 +223,7 @@ CameraSession::Reply CameraSession::bufRequest(const proto::BufCount& request) {
   if (streaming_) return makeError(EBUSY, "buffers cannot be requested while streaming");
   if (request.numBufs == 0) {
     queue_.clear();
-    buffers_.clear();
+    dropBuffers([](std::uint8_t) { return true; });
     numBufs_ = 0;
     bufferLayout_.reset();
     lease_.resizeBuffers(0);
@@ -219,7 +244,7 @@ CameraSession::Reply CameraSession::bufRequest(const proto::BufCount& request) {
   bufferLayout_ = *layout;
   // A smaller count drops the buffers above it.
   std::erase_if(queue_, [granted](std::uint8_t index) { return index >= granted; });
-  std::erase_if(buffers_, [granted](const auto& entry) { return entry.first >= granted; });
+  dropBuffers([granted](std::uint8_t index) { return index >= granted; });
   numBufs_ = granted;
   return proto::ResponsePayload{proto::BufCount{granted}};
 }
@@ -234,33 +259,142 @@ CameraSession::Reply CameraSession::bufCreate(const proto::BufCreateRequest& req
   }
   const proto::BufLayout& layout = *bufferLayout_;  // set whenever numBufs_ > 0
   if (Status offsets = proto::checkPlaneOffsets(request, layout); !offsets) return offsets.error();
+  Result<Buffer> made = makeBuffer(request, layout);
+  if (!made) return made.error();
+  buffers_.emplace(request.index, std::move(made).value());
+  return proto::ResponsePayload{};
+}
+
+Result<CameraSession::Buffer> CameraSession::makeBuffer(const proto::BufCreateRequest& request,
+                                                        const proto::BufLayout& layout) {
+  DirectCapture* camera = directRefused_ ? nullptr : hub_.directCapture();
+  if (config_.beAlloc && camera != nullptr) {
+    Result<Buffer> owned = cameraOwnedBuffer(*camera, request, layout);
+    if (owned) return owned;
+    refuseDirect(owned.error());
+  }
   Result<std::unique_ptr<buffer::GuestBuffer>> memory =
       config_.beAlloc
           ? buffer::shareBackendBuffer(xen_, address_.frontend, request.grefDirectory, layout.size)
           : buffer::mapFrontendBuffer(xen_, address_.frontend, request.grefDirectory, layout.size);
   if (!memory) return memory.error();
-  Buffer held{std::move(memory).value(), {}, layout.numPlanes};
+  Buffer held{std::move(memory).value(), {}, layout.numPlanes, {}, nullptr, {}};
   const std::span<std::byte> bytes = held.memory->bytes();
   for (std::size_t i = 0; i < layout.numPlanes; ++i) {
     held.planes[i] = bytes.subspan(request.planeOffset[i], layout.planeSize[i]);
   }
-  buffers_.emplace(request.index, std::move(held));
-  return proto::ResponsePayload{};
+  if (!config_.beAlloc && camera != nullptr) {
+    if (Status shared = shareWithCamera(*camera, held, request, layout); !shared) {
+      refuseDirect(shared.error());
+    }
+  }
+  return held;
+}
+
+Status CameraSession::shareWithCamera(DirectCapture& camera, Buffer& buffer,
+                                      const proto::BufCreateRequest& request,
+                                      const proto::BufLayout& layout) {
+  if (Status fits = checkCameraLayout(camera, layout); !fits) return fits;
+  Result<xen::ExportedDmaBuf> exported = buffer.memory->exportDmaBuf();
+  if (!exported) return withContext("gntdev cannot export the guest's pages", exported.error());
+  std::array<DmaBufPlane, XENCAMERA_MAX_PLANE> planes{};
+  for (std::size_t i = 0; i < layout.numPlanes; ++i) {
+    planes[i] = {exported->fd(), request.planeOffset[i], camera.layout().memPlanes[i].sizeImage};
+  }
+  Result<DirectBufferId> id =
+      camera.importBuffer(std::span<const DmaBufPlane>(planes.data(), layout.numPlanes));
+  if (!id) return withContext("the camera cannot import the guest's pages", id.error());
+  buffer.directId = *id;
+  buffer.camera = &camera;
+  buffer.exported = std::move(exported).value();
+  return {};
+}
+
+Result<CameraSession::Buffer> CameraSession::cameraOwnedBuffer(
+    DirectCapture& camera, const proto::BufCreateRequest& request, const proto::BufLayout& layout) {
+  if (Status fits = checkCameraLayout(camera, layout); !fits) return fits.error();
+  Result<CameraOwnedBuffer> owned = camera.allocateBuffer();
+  if (!owned) return withContext("the camera has no buffer to lend", owned.error());
+  auto giveBack = [&camera, id = owned->id] { camera.removeBuffer(id); };
+  for (std::size_t i = 0; i < layout.numPlanes; ++i) {
+    const std::uint64_t end = std::uint64_t{request.planeOffset[i]} + layout.planeSize[i];
+    if (owned->planeOffset[i] != request.planeOffset[i] || end > owned->size) {
+      giveBack();
+      return makeError(EINVAL, "the guest wants plane " + std::to_string(i) + " at offset " +
+                                   std::to_string(request.planeOffset[i]) +
+                                   ", the camera's buffer has it at " +
+                                   std::to_string(owned->planeOffset[i]));
+    }
+  }
+  Result<std::unique_ptr<buffer::GuestBuffer>> memory = buffer::grantDmaBuf(
+      xen_, address_.frontend, request.grefDirectory, layout.size, owned->fd, owned->size);
+  if (!memory) {
+    giveBack();
+    return withContext("the camera's buffer cannot be granted", memory.error());
+  }
+  Buffer held{std::move(memory).value(), {}, layout.numPlanes, owned->id, &camera, {}};
+  const std::span<std::byte> bytes = held.memory->bytes();
+  for (std::size_t i = 0; i < layout.numPlanes; ++i) {
+    held.planes[i] = bytes.subspan(request.planeOffset[i], layout.planeSize[i]);
+  }
+  return held;
+}
+
+void CameraSession::refuseDirect(const Error& error) {
+  if (std::exchange(directRefused_, true)) return;
+  base::logMessage(base::LogLevel::Warning, name_,
+                   "no zero copy (" + error.message + "): frames are copied");
+}
+
+void CameraSession::dropBuffers(const std::function<bool(std::uint8_t index)>& which) {
+  for (auto entry = buffers_.begin(); entry != buffers_.end();) {
+    if (!which(entry->first)) {
+      ++entry;
+      continue;
+    }
+    Buffer& buffer = entry->second;
+    // The camera lets go first, then our CPU mapping, then our dma-buf export (waiting until
+    // every importer has): only then may the guest end its grants. (The emulated gntdev
+    // counts any mapping of the guest's pages as a user of the export, so ours goes first.)
+    if (buffer.directId) buffer.camera->removeBuffer(*buffer.directId);
+    buffer.memory.reset();
+    if (Status released = buffer.exported.release(xen::kDmaBufReleaseWaitMs); !released) {
+      base::logMessage(base::LogLevel::Warning, name_,
+                       "buffer " + std::to_string(entry->first) +
+                           ": the dma-buf is still in use: " + released.error().message);
+    }
+    entry = buffers_.erase(entry);
+  }
 }
 
 CameraSession::Reply CameraSession::bufDestroy(std::uint8_t index) {
   if (!buffers_.contains(index)) {
     return makeError(ENOENT, "no buffer " + std::to_string(index));
   }
+  if (std::find(inCamera_.begin(), inCamera_.end(), index) != inCamera_.end()) {
+    return makeError(EBUSY, "buffer " + std::to_string(index) + " is being filled by the camera");
+  }
   std::erase(queue_, index);
-  buffers_.erase(index);
+  dropBuffers([index](std::uint8_t other) { return other == index; });
   return proto::ResponsePayload{};
 }
 
 CameraSession::Reply CameraSession::bufQueue(std::uint8_t index) {
-  if (!buffers_.contains(index)) return makeError(ENOENT, "no buffer " + std::to_string(index));
-  if (std::find(queue_.begin(), queue_.end(), index) != queue_.end()) {
+  auto found = buffers_.find(index);
+  if (found == buffers_.end()) return makeError(ENOENT, "no buffer " + std::to_string(index));
+  if (std::find(queue_.begin(), queue_.end(), index) != queue_.end() ||
+      std::find(inCamera_.begin(), inCamera_.end(), index) != inCamera_.end()) {
     return makeError(EBUSY, "buffer " + std::to_string(index) + " is queued already");
+  }
+  if (direct_ != nullptr && found->second.directId) {
+    Status queued = direct_->queueBuffer(*found->second.directId);
+    if (queued) {
+      inCamera_.push_back(index);
+      return proto::ResponsePayload{};
+    }
+    queue_.push_back(index);  // the guest queued it: it gets a copied frame instead
+    hub_.directFailed(this, queued.error());
+    return proto::ResponsePayload{};
   }
   queue_.push_back(index);
   return proto::ResponsePayload{};
@@ -268,6 +402,9 @@ CameraSession::Reply CameraSession::bufQueue(std::uint8_t index) {
 
 CameraSession::Reply CameraSession::bufDequeue(std::uint8_t index) {
   if (!buffers_.contains(index)) return makeError(ENOENT, "no buffer " + std::to_string(index));
+  if (std::find(inCamera_.begin(), inCamera_.end(), index) != inCamera_.end()) {
+    return makeError(EBUSY, "buffer " + std::to_string(index) + " is being filled by the camera");
+  }
   // A buffer handed back with FRAME_AVAIL left the queue already; one still queued is taken
   // back unfilled (the guest stopped waiting for it).
   std::erase(queue_, index);
@@ -318,6 +455,13 @@ CameraSession::Reply CameraSession::streamStart() {
   if (numBufs_ == 0) return makeError(EINVAL, "no buffers requested");
   if (Status started = hub_.startStreaming(this); !started) return started.error();
   streaming_ = true;
+  base::logMessage(base::LogLevel::Info, name_,
+                   direct_ == nullptr ? std::string("streaming: frames drawn or copied into the "
+                                                    "guest's buffers")
+                   : config_.beAlloc  ? std::string("streaming, zero copy: the camera writes its "
+                                                     "own buffers, granted to the guest (be-alloc)")
+                                      : std::string("streaming, zero copy: the camera writes the "
+                                                     "guest's pages (gntdev dma-buf)"));
   return proto::ResponsePayload{};
 }
 
@@ -363,6 +507,61 @@ void CameraSession::frameDue(std::uint32_t sequence, FrameRenderer& renderer) {
     bytesRendered_ += rendered->bytesUsed;
   }
 }
+
+bool CameraSession::canCaptureDirect() const {
+  return !directRefused_ && !buffers_.empty() &&
+         std::all_of(buffers_.begin(), buffers_.end(),
+                     [](const auto& entry) { return entry.second.directId.has_value(); });
+}
+
+Status CameraSession::beginDirect(DirectCapture& camera) {
+  direct_ = &camera;
+  while (!queue_.empty()) {
+    const std::uint8_t index = queue_.front();
+    if (Status queued = camera.queueBuffer(*buffers_.at(index).directId); !queued) return queued;
+    queue_.pop_front();
+    inCamera_.push_back(index);
+  }
+  return {};
+}
+
+void CameraSession::endDirect() {
+  direct_ = nullptr;
+  // What the camera held was queued before anything still waiting here.
+  queue_.insert(queue_.begin(), inCamera_.begin(), inCamera_.end());
+  inCamera_.clear();
+}
+
+void CameraSession::directFilled(DirectBufferId id, std::uint32_t sequence,
+                                 std::uint32_t bytesUsed) {
+  auto held = std::find_if(inCamera_.begin(), inCamera_.end(),
+                           [&](std::uint8_t index) { return buffers_.at(index).directId == id; });
+  if (held == inCamera_.end()) return;  // not ours (any more)
+  const std::uint8_t index = *held;
+  inCamera_.erase(held);
+  Result<std::uint16_t> posted =
+      channel_.post(proto::Event{0, proto::FrameAvail{index, bytesUsed, sequence}});
+  if (!posted) {
+    ++framesSkipped_;
+    if (posted.error().code != ENOSPC) {
+      fail_(posted.error());
+      return;
+    }
+    // A full event page: the guest is behind; the buffer goes back for the next frame.
+    if (Status queued = direct_->queueBuffer(id); queued) {
+      inCamera_.push_back(index);
+    } else {
+      queue_.push_back(index);
+      hub_.directFailed(this, queued.error());
+    }
+    return;
+  }
+  ++framesDelivered_;
+  ++framesDirect_;
+  bytesRendered_ += bytesUsed;
+}
+
+void CameraSession::directRefused(const Error& error) { refuseDirect(error); }
 
 void CameraSession::controlChanged(proto::ControlType type, std::int64_t value) {
   if (!hasControl(type)) return;

@@ -40,6 +40,11 @@ inline constexpr std::uint8_t kMaxBuffersPerDevice = 32;
 /// Frames: each tick of the camera's clock renders into the oldest queued buffer, which is
 /// then posted (FRAME_AVAIL, seq_num = the camera's frame number) and leaves the queue; with no
 /// buffer queued the frame is skipped and the guest sees a gap in seq_num.
+/// Zero copy: when the camera can fill buffers itself (DirectCapture), BUF_CREATE also makes
+/// the camera's handle on the buffer - the guest's grants exported as a dma-buf (path 1), or
+/// for be-alloc a buffer of the camera's own memory granted to the guest (path 2) - and while
+/// this session streams alone the camera writes into them with no copy. Where that cannot be
+/// done the session says why once and frames are copied (or drawn) into the mapped pages.
 class CameraSession final : public RequestHandler, public CameraUser {
  public:
   /// `fail` disconnects the device later (for errors found outside a request, e.g. a broken
@@ -55,6 +60,11 @@ class CameraSession final : public RequestHandler, public CameraUser {
   void frameDue(std::uint32_t sequence, FrameRenderer& renderer) override;
   void controlChanged(proto::ControlType type, std::int64_t value) override;
   void cameraLost(const Error& error) override;
+  [[nodiscard]] bool canCaptureDirect() const override;
+  [[nodiscard]] Status beginDirect(DirectCapture& camera) override;
+  void endDirect() override;
+  void directFilled(DirectBufferId id, std::uint32_t sequence, std::uint32_t bytesUsed) override;
+  void directRefused(const Error& error) override;
 
  private:
   struct Buffer {
@@ -62,6 +72,11 @@ class CameraSession final : public RequestHandler, public CameraUser {
     /// The memory planes inside `memory` (fixed at BUF_CREATE, so frames need no arithmetic).
     std::array<std::span<std::byte>, XENCAMERA_MAX_PLANE> planes{};
     std::uint8_t numPlanes = 0;
+    /// Zero copy: the camera's handle on this buffer, and (path 1) the dma-buf of the guest's
+    /// pages it writes into.
+    std::optional<DirectBufferId> directId;
+    DirectCapture* camera = nullptr;  ///< whose id it is (the hub's camera outlives us)
+    xen::ExportedDmaBuf exported;
   };
   using Reply = Result<proto::ResponsePayload>;
 
@@ -83,6 +98,21 @@ class CameraSession final : public RequestHandler, public CameraUser {
   [[nodiscard]] Result<proto::BufLayout> currentLayout() const;
   [[nodiscard]] bool hasControl(proto::ControlType type) const;
   [[nodiscard]] bool configLocked() const { return numBufs_ > 0 || streaming_; }
+  /// Maps (or for be-alloc, shares) the memory of a new buffer; zero copy where it can.
+  [[nodiscard]] Result<Buffer> makeBuffer(const proto::BufCreateRequest& request,
+                                          const proto::BufLayout& layout);
+  /// Path 1: the guest's pages as a dma-buf the camera writes into.
+  [[nodiscard]] Status shareWithCamera(DirectCapture& camera, Buffer& buffer,
+                                       const proto::BufCreateRequest& request,
+                                       const proto::BufLayout& layout);
+  /// Path 2: a buffer of the camera's own memory, granted to the guest.
+  [[nodiscard]] Result<Buffer> cameraOwnedBuffer(DirectCapture& camera,
+                                                 const proto::BufCreateRequest& request,
+                                                 const proto::BufLayout& layout);
+  /// Turns zero copy off for this session, saying why once.
+  void refuseDirect(const Error& error);
+  /// Drops buffers (the camera's handles first, then dma-buf exports, then the memory).
+  void dropBuffers(const std::function<bool(std::uint8_t index)>& which);
 
   xen::XenTransport& xen_;
   DeviceAddress address_;
@@ -101,10 +131,16 @@ class CameraSession final : public RequestHandler, public CameraUser {
   bool streaming_ = false;
   std::map<std::uint8_t, Buffer> buffers_;
   std::deque<std::uint8_t> queue_;
+  /// Zero copy: the camera filling our buffers (while streaming alone), the buffers it holds
+  /// in the order they were given, and whether zero copy was refused for this session.
+  DirectCapture* direct_ = nullptr;
+  std::deque<std::uint8_t> inCamera_;
+  bool directRefused_ = false;
 
   // Logged when the session ends: what the guest got and what it cost.
   std::uint64_t framesDelivered_ = 0;
   std::uint64_t framesSkipped_ = 0;  ///< ticks that found no buffer queued (or a full page)
+  std::uint64_t framesDirect_ = 0;   ///< written by the camera itself (zero copy)
   std::uint64_t bytesRendered_ = 0;  ///< written by the renderer straight into guest buffers
   std::uint64_t bytesCopied_ = 0;    ///< copied from a source's own buffers
 };

@@ -223,12 +223,21 @@ Result<CameraSource> parseCameraSource(std::string_view text) {
 Result<Delivery> parseDelivery(std::string_view text) {
   if (text == "direct") return Delivery::kDirect;
   if (text == "copy") return Delivery::kCopy;
-  return makeError(EINVAL,
-                   "unknown delivery " + quoteUntrusted(text) + ": write \"direct\" or \"copy\"");
+  if (text == "dma-test") return Delivery::kDmaTest;
+  return makeError(EINVAL, "unknown delivery " + quoteUntrusted(text) +
+                               ": write \"direct\", \"copy\" or \"dma-test\"");
 }
 
 std::string_view deliveryName(Delivery delivery) {
-  return delivery == Delivery::kCopy ? "copy" : "direct";
+  switch (delivery) {
+    case Delivery::kCopy:
+      return "copy";
+    case Delivery::kDmaTest:
+      return "dma-test";
+    case Delivery::kDirect:
+      break;
+  }
+  return "direct";
 }
 
 std::string formatCameraSource(const CameraSource& source) {

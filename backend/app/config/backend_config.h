@@ -56,11 +56,12 @@ struct CameraSource {
 
 /// How frames reach a guest's buffer (`delivery`).
 enum class Delivery : std::uint8_t {
-  kDirect,  ///< written straight into guest memory where possible
-  kCopy,    ///< made in the backend's own buffers, then copied (the fallback path, forced)
+  kDirect,   ///< written straight into guest memory where possible
+  kCopy,     ///< made in the backend's own buffers, then copied (the fallback path, forced)
+  kDmaTest,  ///< the test pattern from a stand-in DMA camera: the zero-copy dma-buf paths
 };
 
-/// "direct" or "copy".
+/// "direct", "copy" or "dma-test".
 [[nodiscard]] Result<Delivery> parseDelivery(std::string_view text);
 [[nodiscard]] std::string_view deliveryName(Delivery delivery);
 

@@ -17,6 +17,7 @@
 #include "backend/base/log.h"
 #include "backend/source/libcamera/format_mapping.h"
 #include "backend/source/libcamera/frame_layout.h"
+#include "backend/source/libcamera/request_cookie.h"
 
 namespace vcam::source::lc {
 namespace {
@@ -25,16 +26,6 @@ using base::LogLevel;
 
 constexpr std::array<proto::ControlType, 3> kMappedControls{
     proto::ControlType::Brightness, proto::ControlType::Contrast, proto::ControlType::Saturation};
-
-// A request's cookie: the start() it belongs to and its slot.
-std::uint64_t makeCookie(std::uint32_t generation, std::size_t slot) {
-  return (std::uint64_t{generation} << 32) | static_cast<std::uint32_t>(slot);
-}
-
-Error libcameraError(int rc, const std::string& what) {
-  const int code = rc < 0 ? -rc : EIO;
-  return makeError(code, what + ": " + std::strerror(code));
-}
 
 std::unique_ptr<libcamera::CameraConfiguration> generate(libcamera::Camera& camera) {
   std::unique_ptr<libcamera::CameraConfiguration> config =
@@ -111,6 +102,8 @@ CameraStream::~CameraStream() {
   camera_->disconnected.disconnect(this);
   self_.reset();
   releaseBuffers();
+  direct_.clear();  // each request before its FrameBuffer (DirectBuffer's member order)
+  spares_.clear();
   config_.reset();
   if (const int rc = camera_->release(); rc < 0) {
     base::logMessage(gone_ ? LogLevel::Debug : LogLevel::Warning, prefix(),
@@ -183,6 +176,11 @@ Result<proto::FormatChoice> CameraStream::configure(const proto::FormatChoice& w
   stream_ = stream.stream();
   format_ = &info;
   layout_ = *layout;
+  // Direct buffers made before are for another configuration; spares may have another shape.
+  ++configuration_;
+  spares_.clear();
+  directLayout_ = withFrameSize(*layout, stream.frameSize);
+  maxAtCamera_ = std::max(1U, stream.bufferCount);
   choice_ = proto::FormatChoice{info.v4l2, {size.width, size.height}, rate};
   base::logMessage(LogLevel::Info, prefix(),
                    "configured " + stream.toString() + " stride " + std::to_string(stream.stride) +
@@ -228,7 +226,7 @@ Status CameraStream::prepareBuffers() {
     }
     if (i == 0) layout_ = *layout;
     std::unique_ptr<libcamera::Request> request =
-        camera_->createRequest(makeCookie(generation_, i));
+        camera_->createRequest(makeCookie(generation_, static_cast<std::uint32_t>(i)));
     if (!request) {
       releaseBuffers();
       return makeError(ENOMEM, prefix() + ": createRequest failed");
@@ -259,17 +257,9 @@ Status CameraStream::start(FrameHandler onFrame) {
   if (stream_ == nullptr) return makeError(EINVAL, prefix() + ": start before configure");
   ++generation_;
   if (Status prepared = prepareBuffers(); !prepared) return prepared;
-
-  libcamera::ControlList startControls(camera_->controls());
-  if (frameDurationUs_) {
-    const std::int64_t d = *frameDurationUs_;
-    startControls.set(libcamera::controls::FrameDurationLimits, {d, d});
-  }
-  for (const auto& [type, value] : pending_) startControls.set(*libcameraControl(type), value);
-  pending_.clear();
-  if (const int rc = camera_->start(&startControls); rc < 0) {
+  if (Status started = startCamera(); !started) {
     releaseBuffers();
-    return libcameraError(rc, prefix() + ": start");
+    return started;
   }
   onFrame_ = std::make_shared<const FrameHandler>(std::move(onFrame));
   running_ = true;
@@ -284,12 +274,38 @@ Status CameraStream::start(FrameHandler onFrame) {
   return {};
 }
 
+// Starts the camera with the frame rate and the controls set so far.
+Status CameraStream::startCamera() {
+  libcamera::ControlList startControls(camera_->controls());
+  if (frameDurationUs_) {
+    const std::int64_t d = *frameDurationUs_;
+    startControls.set(libcamera::controls::FrameDurationLimits, {d, d});
+  }
+  for (const auto& [type, value] : pending_) startControls.set(*libcameraControl(type), value);
+  pending_.clear();
+  if (const int rc = camera_->start(&startControls); rc < 0) {
+    return libcameraError(rc, prefix() + ": start");
+  }
+  return {};
+}
+
 void CameraStream::stop() {
   if (!running_) return;
   running_ = false;
   ++generation_;                   // completions posted before this are stale now
   const int rc = camera_->stop();  // cancels what is queued; blocks until libcamera has done
   onFrame_.reset();
+  if (directMode_) {
+    stopDirect(rc == 0);
+    if (rc < 0) {
+      base::logMessage(gone_ ? LogLevel::Info : LogLevel::Error, prefix(),
+                       "stop: " + std::string(std::strerror(-rc)) +
+                           "; the requests at the camera are leaked, their buffers are not");
+    } else {
+      base::logMessage(LogLevel::Info, prefix(), "stopped");
+    }
+    return;
+  }
   if (rc < 0) {
     // An unplugged camera refuses stop() and may still point at our requests and buffers:
     // leak them rather than let libcamera's thread touch freed memory.
@@ -307,8 +323,12 @@ void CameraStream::stop() {
 
 void CameraStream::completed(libcamera::Request* request, std::uint64_t cookie,
                              const std::weak_ptr<CameraStream*>& weak) {
-  const auto generation = static_cast<std::uint32_t>(cookie >> 32);
-  const auto index = static_cast<std::size_t>(cookie & 0xffffffffU);
+  if (directMode_) {
+    directCompleted(request, cookie);  // the last thing it does may destroy the stream
+    return;
+  }
+  const std::uint32_t generation = cookieGeneration(cookie);
+  const std::size_t index = cookieIndex(cookie);
   if (!running_ || generation != generation_ || index >= slots_.size() ||
       slots_[index].request.get() != request) {
     return;  // from an earlier start(), or after stop(): the request may be gone

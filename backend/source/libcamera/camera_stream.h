@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// CameraStream: one acquired libcamera camera with one stream - configure, capture, controls.
+// CameraStream: one acquired libcamera camera with one stream - configure, capture into its own
+// buffers or (zero copy) into buffers it is handed, controls.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,11 +24,14 @@
 #include "backend/base/event_loop.h"
 #include "backend/source/libcamera/camera_library.h"
 #include "backend/source/libcamera/control_mapping.h"
+#include "backend/source/libcamera/direct_planes.h"
 #include "backend/source/libcamera/mapped_buffer.h"
 
 namespace libcamera {
 class Camera;
 class CameraConfiguration;
+class ControlList;
+class FrameBuffer;
 class FrameBufferAllocator;
 class Request;
 class Stream;
@@ -49,13 +54,40 @@ struct CapturedFrame {
   std::array<std::span<const std::byte>, 4> memPlanes{};
 };
 
+/// A buffer of the direct mode, by the id CameraStream gave it (never reused by a stream).
+using DirectId = std::uint32_t;
+
+/// A buffer of the camera's own memory (from a FrameBufferAllocator), handed out to be granted.
+struct OwnedBuffer {
+  DirectId id = 0;
+  int fd = -1;  ///< the stream's dma-buf: open until removeBuffer(id)
+  OwnedBufferShape shape;
+};
+
+/// A frame the camera wrote into a direct buffer.
+struct DirectFrame {
+  DirectId id = 0;
+  std::uint32_t sequence = 0;     ///< FrameMetadata::sequence (gaps = drops)
+  std::uint32_t bytesUsed = 0;    ///< over all planes
+  std::uint64_t timestampNs = 0;  ///< FrameMetadata::timestamp (CLOCK_MONOTONIC, ns)
+};
+
 /// One camera acquired for this process, one stream, on one event loop's thread. libcamera's
 /// completion and disconnection signals only post to the loop; the work they post finds out
 /// through a weak token whether the stream still exists, and through a per-start generation
 /// whether a request still belongs to the current capture.
 ///
-/// Order of life: open() -> configure() -> start() -> stop() (-> configure()/start() again);
-/// destruction does whatever of stop, free requests, free buffers and release is left.
+/// Order of life: open() -> configure() -> start() or startDirect() -> stop() (->
+/// configure()/start() again); destruction does whatever of stop, free requests, free buffers
+/// and release is left.
+///
+/// Two ways to capture:
+///  - own buffers (start()): a FrameBufferAllocator's buffers, mapped, each frame handed to a
+///    FrameHandler to copy from, then queued again;
+///  - direct (startDirect()): the camera fills buffers it was handed - dma-bufs imported with
+///    importBuffer() or its own from allocateBuffer() - one request per queueBuffer(), at most
+///    the stream's bufferCount at the camera at once (libcamera 0.0.3's V4L2 buffer cache has
+///    that many slots; more would be cancelled), the rest waiting in order.
 class CameraStream {
  public:
   using FrameHandler = std::function<void(const CapturedFrame& frame)>;
@@ -89,9 +121,44 @@ class CameraStream {
   /// cancelled by stop()), after which the request is queued again. It may call stop() or
   /// destroy the stream. EINVAL before configure(), EBUSY when started.
   [[nodiscard]] Status start(FrameHandler onFrame);
-  /// Stops the camera and frees requests and buffers. Safe to call twice.
+  /// Stops the camera (either way of capturing) and frees requests and own-mode buffers; in
+  /// direct mode every buffer queued comes back unfilled, with no call. Safe to call twice.
   void stop();
   [[nodiscard]] bool streaming() const { return running_; }
+
+  // Direct mode (zero copy).
+  using DirectFilledHandler = std::function<void(const DirectFrame& frame)>;
+  using DirectFailedHandler = std::function<void(const Error& error)>;
+
+  /// The configured frame layout a direct buffer must hold: libcamera's stride, colour planes
+  /// following each other, sizeImage at least the stream's frameSize.
+  [[nodiscard]] const fourcc::Layout& directLayout() const { return directLayout_; }
+  /// Wraps a caller's buffer as a FrameBuffer (the fd is duplicated: the caller may close its
+  /// own once removeBuffer() returned). Rules in importedPlanes(); EINVAL before configure().
+  [[nodiscard]] Result<DirectId> importBuffer(std::span<const BufferPlane> memPlanes);
+  /// Hands out one of the camera's own buffers. libcamera allocates bufferCount at a time and
+  /// only while the camera is stopped: the rest are kept for later calls (EBUSY while
+  /// running with none left); ENOSPC past kMaxOwnedBuffers; ENOTSUP when the camera's buffers
+  /// cannot be granted whole (ownedBufferShape()).
+  [[nodiscard]] Result<OwnedBuffer> allocateBuffer();
+  /// Forgets a buffer: its request and FrameBuffer are destroyed (the dma-buf's last use by
+  /// the camera). Removing a buffer the camera holds stops the direct capture and reports it
+  /// failed (posted): callers stop first.
+  void removeBuffer(DirectId id);
+  /// Starts the camera with no buffers; `filled` gets each frame written into a queued
+  /// buffer, `failed` at most once when the camera cannot go on (a request libcamera
+  /// cancelled: the kernel refused the buffer), after the capture stopped. Both run on the
+  /// loop's thread and may stop or destroy the stream. EBUSY when started, EINVAL before
+  /// configure().
+  [[nodiscard]] Status startDirect(DirectFilledHandler filled, DirectFailedHandler failed);
+  /// Queues a buffer for the running direct capture (to the camera now, or once a slot is
+  /// free). EINVAL for an unknown buffer, one made for an earlier configure(), or one already
+  /// queued; EBUSY when not capturing directly; libcamera's errno when it refuses the request
+  /// (the buffer is the caller's again, the capture goes on).
+  [[nodiscard]] Status queueBuffer(DirectId id);
+
+  /// Owned buffers a stream hands out at most (also bounds what a run of guests can pin).
+  static constexpr std::size_t kMaxOwnedBuffers = 32;
 
   /// Called (on the loop's thread) when libcamera reports the camera unplugged. Streaming
   /// stops delivering; the owner should destroy the stream.
@@ -110,13 +177,30 @@ class CameraStream {
     std::unique_ptr<libcamera::Request> request;
     MappedBuffer mapped;
   };
+  enum class DirectState : std::uint8_t { Idle, Waiting, AtCamera };
+  struct DirectBuffer {
+    // Declaration order is destruction order reversed: the request (which may still list the
+    // buffer as pending) goes before the FrameBuffer it names.
+    std::unique_ptr<libcamera::FrameBuffer> buffer;
+    std::unique_ptr<libcamera::Request> request;  ///< the last one queued
+    bool owned = false;
+    std::uint32_t configuration = 0;  ///< the configure() it was made for
+    DirectState state = DirectState::Idle;
+  };
 
   CameraStream(CameraLibrary& library, std::string id, base::EventLoop& loop,
                std::shared_ptr<libcamera::Camera> camera);
   [[nodiscard]] Status prepareBuffers();
   void releaseBuffers();
+  [[nodiscard]] Status startCamera();
   void completed(libcamera::Request* request, std::uint64_t cookie,
                  const std::weak_ptr<CameraStream*>& weak);
+  void directCompleted(libcamera::Request* request, std::uint64_t cookie);
+  [[nodiscard]] Status submit(DirectId id);
+  [[nodiscard]] Status submitWaiting();
+  void failDirect(const Error& error);
+  void stopDirect(bool cameraStopped);
+  [[nodiscard]] Result<OwnedBuffer> handOutSpare();
   void requeue(libcamera::Request* request);
   void cameraGone();
   [[nodiscard]] std::optional<FloatRange> rangeOf(proto::ControlType type) const;
@@ -141,6 +225,20 @@ class CameraStream {
   std::shared_ptr<const FrameHandler> onFrame_;  ///< shared: a handler may end the stream
   GoneHandler onGone_;
   std::map<proto::ControlType, float> pending_;  ///< set, not yet put in a request
+
+  // Direct mode.
+  fourcc::Layout directLayout_;
+  std::uint32_t configuration_ = 0;  ///< bumped by every configure()
+  std::size_t maxAtCamera_ = 1;      ///< the stream's bufferCount
+  std::map<DirectId, DirectBuffer> direct_;
+  std::vector<std::unique_ptr<libcamera::FrameBuffer>> spares_;  ///< owned, not handed out
+  std::deque<DirectId> waiting_;
+  std::size_t atCamera_ = 0;
+  DirectId nextId_ = 1;
+  bool directMode_ = false;    ///< running_ is a direct capture
+  bool directFailed_ = false;  ///< failed was called for this run
+  std::shared_ptr<const DirectFilledHandler> onFilled_;
+  DirectFailedHandler onFailed_;
 };
 
 }  // namespace vcam::source::lc

@@ -65,6 +65,7 @@ Broker::Broker(std::string socketPath, BrokerOptions options)
       events_([this](DomId domid) { return domainExists(domid); }),
       grants_([this](DomId domid) { return domainExists(domid); }, violations_) {
   violations_.setEcho(options.logViolations);
+  gntdevDmaBuf_ = options.gntdevDmaBuf;
 }
 
 Broker::~Broker() {

@@ -76,6 +76,9 @@ struct BrokerOptions {
   /// Domains created up front, as `xl create` would: they exist (and a toolstack may attach
   /// devices to them) before any of their processes connects, until the broker stops.
   std::vector<DomId> domains;
+  /// false: dma-buf export and import answer ENOTTY, as gntdev does in a kernel without
+  /// CONFIG_XEN_GNTDEV_DMABUF (Debian's), so the backend's fallback can be tested.
+  bool gntdevDmaBuf = true;
 };
 
 /// The emulated Xen. Single-threaded: run() serves every client from one epoll loop.
@@ -150,6 +153,7 @@ class Broker {
   GrantTables grants_;
   std::map<ConnectionId, Connection> connections_;
   std::map<DomId, std::size_t> domainConnections_;
+  bool gntdevDmaBuf_ = true;  ///< BrokerOptions::gntdevDmaBuf
   ConnectionId nextConnection_ = 1;
   bool ownsSocketFile_ = false;
 };

@@ -214,6 +214,14 @@ Result<Broker::Reply> Broker::eventRequest(const Connection& connection, Op op, 
   }
 }
 
+namespace {
+
+Error noDmaBuf() {
+  return makeError(ENOTTY, "gntdev has no dma-buf support (CONFIG_XEN_GNTDEV_DMABUF is not set)");
+}
+
+}  // namespace
+
 Result<Broker::Reply> Broker::grantRequest(const Connection& connection, Op op, wire::Reader& in,
                                            std::vector<base::UniqueFd>& fds) {
   Reply reply{wire::okReply(), {}};
@@ -226,6 +234,7 @@ Result<Broker::Reply> Broker::grantRequest(const Connection& connection, Op op, 
       if (!in.finish()) return malformed(op);
       if (op == Op::GntExport) {
         if (mode > static_cast<std::uint8_t>(DmaBufMemory::Coherent)) return malformed(op);
+        if (!gntdevDmaBuf_) return noDmaBuf();
         // The memory kind only changes how real gntdev allocates; memfds are all alike.
         Result<ExportResult> exported =
             grants_.exportDmaBuf(connection.id, connection.domid, granter, refs);
@@ -262,6 +271,7 @@ Result<Broker::Reply> Broker::grantRequest(const Connection& connection, Op op, 
       const std::uint32_t pages = in.u32();
       if (!in.finish() || fds.size() != 1) return malformed(op);
       if (!validDomid(grantee)) return makeError(EINVAL, "import: reserved domain id");
+      if (!gntdevDmaBuf_) return noDmaBuf();
       Result<ImportResult> imported =
           grants_.importDmaBuf(connection.id, connection.domid, grantee, std::move(fds[0]), pages);
       if (!imported) return imported.error();

@@ -139,11 +139,11 @@ TEST(BackendConfigErrors, AnUnknownSourceIsRefusedWithASuggestion) {
               HasSubstr("names no camera"));
 }
 
-TEST(BackendConfigErrors, AnUnknownDeliveryNamesTheTwoThereAre) {
+TEST(BackendConfigErrors, AnUnknownDeliveryNamesTheThreeThereAre) {
   const Error e = errorOf(camera("delivery = \"zero-copy\"\n"));
   EXPECT_EQ(e.code, EINVAL);
   EXPECT_THAT(e.message, AllOf(StartsWith("bad.toml:4:12: camera[0].delivery: "),
-                               HasSubstr("\"direct\" or \"copy\"")));
+                               HasSubstr("\"direct\", \"copy\" or \"dma-test\"")));
 }
 
 TEST(BackendConfigErrors, AMistypedFourccSuggestsTheFourccsMeant) {

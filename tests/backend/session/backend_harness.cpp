@@ -2,11 +2,20 @@
 // BackendHarness: processes, attach, connect, and a clean stop of the backend.
 #include "tests/backend/session/backend_harness.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <utility>
+
 #include <vcamera/proto/xenbus.h>
 
 #include "backend/session/camera_session.h"
 #include "backend/session/clocked_camera.h"
 #include "backend/session/copying_renderer.h"
+#include "backend/session/dma_test_camera.h"
 #include "backend/session/test_pattern_renderer.h"
 #include "backend/xen/toolstack.h"
 #include "frontend-client/xenbus_wait.h"
@@ -40,8 +49,10 @@ HandlersMaker testPatternCameras(TestCameraOptions options) {
   return [options](base::EventLoop& loop, xen::XenTransport& xen) -> HandlerFactory {
     // The registry and limits live as long as the service's factory.
     auto cameras = std::make_shared<CameraRegistry>(
-        loop, clockedCameras(options.copyFrames ? copyingRenderers(testPatternRenderers())
-                                                : testPatternRenderers()));
+        loop, options.dmaTest
+                  ? dmaTestCameras(testPatternRenderers())
+                  : clockedCameras(options.copyFrames ? copyingRenderers(testPatternRenderers())
+                                                      : testPatternRenderers()));
     auto limits = std::make_shared<GuestLimits>(options.limits);
     HandlerFactory sessions = cameraSessions(xen, *cameras, *limits);
     return
@@ -50,7 +61,7 @@ HandlersMaker testPatternCameras(TestCameraOptions options) {
 }
 
 void BackendHarness::SetUp() {
-  Result<xen::emu::BrokerProcess> broker = xen::emu::BrokerProcess::start();
+  Result<xen::emu::BrokerProcess> broker = xen::emu::BrokerProcess::start(brokerOptions_);
   ASSERT_TRUE(broker) << broker.error().message;
   broker_ = std::move(broker).value();
   for (auto [xen, domid] : {std::pair{&dom0_, xen::DomId{0}},
@@ -67,11 +78,27 @@ void BackendHarness::SetUp() {
 }
 
 void BackendHarness::TearDown() {
-  if (backend_.pid() <= 0) return;
+  const std::string log = stopBackend();
+  if (HasFailure() && !log.empty()) std::cerr << "The backend's log:\n" << log;
+}
+
+std::string BackendHarness::stopBackend() {
+  if (backend_.pid() <= 0 || std::exchange(backendStopped_, true)) return {};
   EXPECT_TRUE(control_.parent().send("stop"));
   Result<int> code = backend_.wait();
-  ASSERT_TRUE(code) << code.error().message;
-  EXPECT_EQ(*code, 0);
+  EXPECT_TRUE(code) << code.error().message;
+  if (code) {
+    EXPECT_EQ(*code, 0);
+  }
+  std::string log;
+  if (backendLog_) {
+    char chunk[4096];
+    off_t at = 0;
+    for (ssize_t got; (got = ::pread(backendLog_.get(), chunk, sizeof chunk, at)) > 0; at += got) {
+      log.append(chunk, static_cast<std::size_t>(got));
+    }
+  }
+  return log;
 }
 
 void BackendHarness::attach(xen::DomId guest, const proto::FrontendConfig& config,
@@ -80,11 +107,18 @@ void BackendHarness::attach(xen::DomId guest, const proto::FrontendConfig& confi
   ASSERT_TRUE(attached) << attached.error().message;
 }
 
-void BackendHarness::startBackend(HandlersMaker handlers) {
+void BackendHarness::startBackend(HandlersMaker handlers, bool keepLog) {
   xen::emu::MessagePipe::End& control = control_.child();
+  if (keepLog) {
+    backendLog_ = base::UniqueFd(::memfd_create("vcamera-backend-log", MFD_CLOEXEC));
+    ASSERT_TRUE(backendLog_) << "memfd_create: " << std::strerror(errno);
+  }
+  const int logFd = backendLog_ ? backendLog_.get() : -1;
   Result<xen::emu::DomainProcess> backend = xen::emu::DomainProcess::start(
-      broker_.socketPath(), kDriverDomain,
-      [&control, handlers](xen::XenTransport& xen) { return runBackend(xen, control, handlers); });
+      broker_.socketPath(), kDriverDomain, [&control, handlers, logFd](xen::XenTransport& xen) {
+        if (logFd >= 0 && ::dup2(logFd, STDERR_FILENO) < 0) return 15;
+        return runBackend(xen, control, handlers);
+      });
   ASSERT_TRUE(backend) << backend.error().message;
   backend_ = std::move(backend).value();
   Result<std::string> running = control_.parent().receive();

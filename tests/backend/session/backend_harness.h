@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "backend/base/event_loop.h"
+#include "backend/base/unique_fd.h"
 #include "backend/session/backend_service.h"
 #include "backend/session/guest_limits.h"
 #include "backend/xen/emulated/emulated_xen.h"
@@ -32,6 +33,7 @@ using HandlersMaker = std::function<HandlerFactory(base::EventLoop& loop, xen::X
 struct TestCameraOptions {
   GuestLimitsConfig limits;  ///< the configuration's per-guest limits
   bool copyFrames = false;   ///< the copy path (delivery = "copy") instead of drawing in place
+  bool dmaTest = false;      ///< the stand-in DMA camera (delivery = "dma-test"): zero copy
 };
 
 /// Camera sessions on test-pattern cameras, the backend's usual handlers.
@@ -44,8 +46,12 @@ class BackendHarness : public ::testing::Test {
 
   /// The toolstack attaches a camera for `guest` (device `devId`) with `config`.
   void attach(xen::DomId guest, const proto::FrontendConfig& config, std::uint32_t devId = 0);
-  /// Starts the backend process; returns once its service is running.
-  void startBackend(HandlersMaker handlers);
+  /// Starts the backend process; returns once its service is running. With `keepLog`, what
+  /// it logs (its stderr) is kept for stopBackend() instead of going to the test's output.
+  void startBackend(HandlersMaker handlers, bool keepLog = false);
+  /// Stops the backend (every session ends and logs its figures) and returns its log (empty
+  /// unless started with keepLog).
+  std::string stopBackend();
   /// Connects `guest`'s client to device `devId` (nullptr and a test failure if it cannot).
   std::unique_ptr<frontend::CameraClient> connect(xen::XenTransport& guest,
                                                   std::uint32_t devId = 0);
@@ -55,10 +61,14 @@ class BackendHarness : public ::testing::Test {
   /// A further guest domain's handles (connected on first use, kept for the test).
   xen::XenTransport& guest(xen::DomId domid);
 
+  /// The emulated Xen's options (set before SetUp() runs, e.g. in a fixture's SetUp()).
+  xen::emu::BrokerOptions brokerOptions_;
   xen::emu::BrokerProcess broker_;
   xen::XenTransport dom0_, guestA_, guestB_, driver_;
   xen::emu::MessagePipe control_;
   xen::emu::DomainProcess backend_;
+  bool backendStopped_ = false;
+  base::UniqueFd backendLog_;
   std::map<xen::DomId, xen::XenTransport> guests_;
 };
 
