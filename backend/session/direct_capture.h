@@ -60,7 +60,8 @@ class DirectCapture {
   [[nodiscard]] virtual Result<DirectBufferId> importBuffer(
       std::span<const DmaBufPlane> planes) = 0;
   /// Path 2: a buffer of the camera's own memory for frames of the configured format. ENOSPC
-  /// when the camera has no more to give (the caller then uses pages of its own and copies).
+  /// when the camera has no more to give, EBUSY when it can lend none while running (the
+  /// caller then uses pages of its own and copies). The camera must outlive every id it gave.
   [[nodiscard]] virtual Result<CameraOwnedBuffer> allocateBuffer() = 0;
   /// Forgets a buffer; after this the camera holds nothing of it (for an imported buffer, no
   /// reference to its dma-buf; an owned one is freed). Not while it is queued: stop first.
