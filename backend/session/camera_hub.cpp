@@ -52,7 +52,10 @@ CameraHub::CameraHub(std::string uniqueId, std::unique_ptr<CameraDriver> driver)
   driver_->onLost([this](const Error& error) { lost(error); });
 }
 
-CameraHub::~CameraHub() { halt(); }
+CameraHub::~CameraHub() {
+  directUser_ = nullptr;  // users are gone or going: only the camera is stopped
+  halt();
+}
 
 void CameraHub::attach(CameraUser* user) {
   if (!contains(users_, user)) users_.push_back(user);

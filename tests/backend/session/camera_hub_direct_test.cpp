@@ -109,9 +109,9 @@ class CameraHubDirectTest : public ::testing::Test {
     }
   }
 
+  DirectUser a_, b_;  // before the hub: users outlive the hub they attached to
   ScriptedDirectCamera* camera_ = nullptr;
   std::unique_ptr<CameraHub> hub_;
-  DirectUser a_, b_;
 };
 
 TEST_F(CameraHubDirectTest, AUserStreamingAloneHasTheCameraFillItsBuffers) {
