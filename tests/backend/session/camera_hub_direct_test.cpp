@@ -31,7 +31,7 @@ class ScriptedDirectCamera final : public CameraDriver, public DirectCapture {
     queued.clear();
   }
   Status setControl(proto::ControlType /*type*/, std::int64_t /*value*/) override { return {}; }
-  void onLost(Lost /*lost*/) override {}
+  void onLost(Lost lost) override { lost_ = std::move(lost); }
   DirectCapture* direct() override { return offersDirect ? this : nullptr; }
 
   const fourcc::Layout& layout() const override { return layout_; }
@@ -55,6 +55,7 @@ class ScriptedDirectCamera final : public CameraDriver, public DirectCapture {
 
   void fill(DirectBufferId id, std::uint32_t sequence) { filled_(id, sequence, 100); }
   void fail() { failed_(makeError(EFAULT, "the driver refused the buffer")); }
+  void unplug() { lost_(makeError(ENODEV, "unplugged")); }
 
   bool offersDirect = true;
   bool refuseQueue = false;
@@ -66,6 +67,7 @@ class ScriptedDirectCamera final : public CameraDriver, public DirectCapture {
  private:
   fourcc::Layout layout_;
   FrameReady ready_;
+  Lost lost_;
   Filled filled_;
   Failed failed_;
   DirectBufferId nextId_ = 1;
@@ -75,7 +77,7 @@ class ScriptedDirectCamera final : public CameraDriver, public DirectCapture {
 struct DirectUser final : CameraUser {
   void frameDue(std::uint32_t /*sequence*/, FrameRenderer& /*renderer*/) override {}
   void controlChanged(proto::ControlType /*type*/, std::int64_t /*value*/) override {}
-  void cameraLost(const Error& /*error*/) override {}
+  void cameraLost(const Error& error) override { losses.push_back(error.message); }
   bool canCaptureDirect() const override { return capable && refusals.empty(); }
   Status beginDirect(DirectCapture& camera) override {
     ++begins;
@@ -95,6 +97,7 @@ struct DirectUser final : CameraUser {
   int ends = 0;
   std::vector<std::pair<DirectBufferId, std::uint32_t>> filled;
   std::vector<std::string> refusals;
+  std::vector<std::string> losses;
 };
 
 class CameraHubDirectTest : public ::testing::Test {
@@ -177,6 +180,17 @@ TEST_F(CameraHubDirectTest, ACameraFailingMidStreamFallsBackToCopiesForGood) {
   hub_->stopStreaming(&b_);
   EXPECT_EQ(camera_->running, Running::Shared);
   EXPECT_EQ(a_.begins, 1);
+}
+
+TEST_F(CameraHubDirectTest, ACameraUnpluggedWhileFillingAUsersBuffersGivesThemBackAndFailsIt) {
+  ASSERT_TRUE(hub_->startStreaming(&a_));
+  camera_->unplug();
+  EXPECT_EQ(camera_->running, Running::No);
+  EXPECT_EQ(a_.ends, 1);  // before the failure: the session may free its buffers at once
+  ASSERT_EQ(a_.losses.size(), 1u);
+  EXPECT_NE(a_.losses[0].find("unplugged"), std::string::npos);
+  EXPECT_EQ(b_.losses.size(), 1u);
+  EXPECT_FALSE(hub_->startStreaming(&a_));
 }
 
 TEST_F(CameraHubDirectTest, ADirectFailureReportedForAUserNotCapturingDirectChangesNothing) {
