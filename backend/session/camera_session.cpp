@@ -371,8 +371,12 @@ CameraSession::Reply CameraSession::bufDestroy(std::uint8_t index) {
   if (!buffers_.contains(index)) {
     return makeError(ENOENT, "no buffer " + std::to_string(index));
   }
-  if (std::find(inCamera_.begin(), inCamera_.end(), index) != inCamera_.end()) {
-    return makeError(EBUSY, "buffer " + std::to_string(index) + " is being filled by the camera");
+  // A running camera may still hold the buffer's dma-buf even when it is not queued (a device
+  // keeps its last imports attached): releasing it would block the loop waiting for the
+  // camera. V4L2 frees buffers only after STREAMOFF anyway.
+  if (direct_ != nullptr && buffers_.at(index).directId) {
+    return makeError(EBUSY, "buffer " + std::to_string(index) +
+                                " belongs to the running camera: stop streaming first");
   }
   std::erase(queue_, index);
   dropBuffers([index](std::uint8_t other) { return other == index; });

@@ -166,6 +166,26 @@ TEST_F(ZeroCopyTest, BeAllocPlanesWhereTheCameraHasNoneAreCopiedIntoAndSaidOnce)
   EXPECT_GT(figures[0].copied, 0u);
 }
 
+TEST_F(ZeroCopyTest, ABufferOfTheRunningCameraCannotBeDestroyedUntilStreamingStops) {
+  // Freeing it would wait for the camera to let go of the dma-buf, stalling every guest.
+  attach(kGuestA, cameraConfig(kYuyv, false));
+  startBackend(test::testPatternCameras({GuestLimitsConfig{}, false, true}));
+  auto client = connect(guestA_);
+  ASSERT_TRUE(client);
+  Result<proto::BufLayout> layout = test::startStreaming(*client, kYuyv, 64, 48, 2);
+  ASSERT_TRUE(layout) << layout.error().message;
+  test::expectTestPatternFrames(*client, *layout, kYuyv, 64, 48, 2, 2);
+  using proto::Operation;
+  Result<proto::Response> busy =
+      client->callChecked({0, Operation::BufDestroy, proto::IndexRequest{0}});
+  ASSERT_FALSE(busy);
+  EXPECT_EQ(busy.error().code, EBUSY);
+  ASSERT_TRUE(client->callChecked({0, Operation::StreamStop, {}}));
+  Result<proto::Response> destroyed =
+      client->callChecked({0, Operation::BufDestroy, proto::IndexRequest{0}});
+  EXPECT_TRUE(destroyed) << destroyed.error().message;
+}
+
 TEST_F(ZeroCopyTest, ASecondGuestSwitchesTheCameraToCopiesAndTheFirstGetsZeroCopyBack) {
   attach(kGuestA, cameraConfig(kYuyv, false));
   guest(kGuestB);
