@@ -27,7 +27,10 @@ constexpr std::uint32_t kYuyv = fcc("YUYV"), kUyvy = fcc("UYVY"), kNv12 = fcc("N
                         kXrgb = fcc("XR24"), kBgra = fcc("BA24"), kBgrx = fcc("BX24"),
                         kAbgr = fcc("AB24"), kXbgr = fcc("XB24"), kRgba = fcc("RA24"),
                         kRgbx = fcc("RX24"), kMjpg = fcc("MJPG"), kJpeg = fcc("JPEG"),
-                        kArgb1555 = fcc("AR15"), kXrgb1555 = fcc("XR15");
+                        kArgb1555 = fcc("AR15"), kXrgb1555 = fcc("XR15"), kR16 = fcc("R16 ");
+// DRM_FORMAT_BIG_ENDIAN forms: the same pixels with the two bytes of each word swapped.
+constexpr std::uint32_t kBigEndian = 1u << 31;
+constexpr std::uint32_t kArgb1555Be = kArgb1555 | kBigEndian, kRgb565Be = kRgb565 | kBigEndian;
 
 Status check(int rc, const FormatInfo& f, const char* what) {
   if (rc == 0) return {};
@@ -70,6 +73,9 @@ bool hasToArgb(const FormatInfo& f) {
     case kJpeg:
     case kArgb1555:
     case kXrgb1555:
+    case kArgb1555Be:
+    case kRgb565Be:
+    case kR16:
       return true;
     default:
       return false;
@@ -118,6 +124,44 @@ Status jpegToArgb(const FormatInfo& f, const std::uint8_t* jpeg, std::size_t byt
   }
   return check(libyuv::J420ToARGB(y, w, u, cw, v, cw, argb, as, w, h), f, "from");
 }
+
+namespace {
+
+// Big-endian 16-bit words, w per line, as little-endian ones in an aligned scratch (libyuv's
+// SwapUVPlane swaps the two bytes of each pair), and back.
+std::vector<std::uint16_t> swappedWords(const std::uint8_t* src, int stride, int w, int h) {
+  std::vector<std::uint16_t> words(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
+  libyuv::SwapUVPlane(src, stride, reinterpret_cast<std::uint8_t*>(words.data()), w * 2, w, h);
+  return words;
+}
+
+void storeSwapped(const std::vector<std::uint16_t>& words, std::uint8_t* dst, int stride, int w,
+                  int h) {
+  libyuv::SwapUVPlane(reinterpret_cast<const std::uint8_t*>(words.data()), w * 2, dst, stride, w,
+                      h);
+}
+
+// 16-bit luma (little endian): its high bytes are the 8-bit grey, and 8-bit grey g becomes
+// g * 0x0101 with both bytes g (libyuv's Split/MergeUVPlane take the bytes apart and together).
+Status r16ToArgb(const FormatInfo& f, const std::uint8_t* src, int stride, std::uint8_t* argb,
+                 int as, int w, int h) {
+  const std::size_t pixels = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+  std::vector<std::uint8_t> low(pixels), grey(pixels);
+  libyuv::SplitUVPlane(src, stride, low.data(), w, grey.data(), w, w, h);
+  return check(libyuv::J400ToARGB(grey.data(), w, argb, as, w, h), f, "from");
+}
+
+Status argbToR16(const FormatInfo& f, const std::uint8_t* argb, int as, std::uint8_t* dst,
+                 int stride, int w, int h) {
+  std::vector<std::uint8_t> grey(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
+  if (Status s = check(libyuv::ARGBToJ400(argb, as, grey.data(), w, w, h), f, "to"); !s) {
+    return s;
+  }
+  libyuv::MergeUVPlane(grey.data(), w, grey.data(), w, dst, stride, w, h);
+  return {};
+}
+
+}  // namespace
 
 Status toArgb(const FormatInfo& f, const Planes& s, std::uint8_t* argb, int as, int w, int h) {
   const auto& d = s.data;
@@ -172,6 +216,20 @@ Status toArgb(const FormatInfo& f, const Planes& s, std::uint8_t* argb, int as, 
     case kArgb1555:
     case kXrgb1555:
       return check(libyuv::ARGB1555ToARGB(d[0], st[0], argb, as, w, h), f, "from");
+    case kArgb1555Be: {
+      const std::vector<std::uint16_t> words = swappedWords(d[0], st[0], w, h);
+      return check(libyuv::ARGB1555ToARGB(reinterpret_cast<const std::uint8_t*>(words.data()),
+                                          w * 2, argb, as, w, h),
+                   f, "from");
+    }
+    case kRgb565Be: {
+      const std::vector<std::uint16_t> words = swappedWords(d[0], st[0], w, h);
+      return check(libyuv::RGB565ToARGB(reinterpret_cast<const std::uint8_t*>(words.data()), w * 2,
+                                        argb, as, w, h),
+                   f, "from");
+    }
+    case kR16:
+      return r16ToArgb(f, d[0], st[0], argb, as, w, h);
     case kMjpg:
     case kJpeg:
       return jpegToArgb(f, d[0], s.bytes, argb, as, w, h);
@@ -234,6 +292,18 @@ Status fromArgb(const FormatInfo& f, const std::uint8_t* argb, int as, const Mut
     case kArgb1555:
     case kXrgb1555:
       return check(libyuv::ARGBToARGB1555(argb, as, d[0], st[0], w, h), f, "to");
+    case kArgb1555Be:
+    case kRgb565Be: {
+      std::vector<std::uint16_t> words(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
+      auto* le = reinterpret_cast<std::uint8_t*>(words.data());
+      const int rc = key(f) == kRgb565Be ? libyuv::ARGBToRGB565(argb, as, le, w * 2, w, h)
+                                         : libyuv::ARGBToARGB1555(argb, as, le, w * 2, w, h);
+      if (Status s = check(rc, f, "to"); !s) return s;
+      storeSwapped(words, d[0], st[0], w, h);
+      return {};
+    }
+    case kR16:
+      return argbToR16(f, argb, as, d[0], st[0], w, h);
     default:
       return unsupported(f, "to");
   }

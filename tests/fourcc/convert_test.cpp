@@ -120,6 +120,42 @@ TEST(ConvertErrors, FormatsLibyuvCannotReadAreNotSupported) {
   EXPECT_TRUE(canConvert(fmt("NV12M"), fmt("RGB24")));
 }
 
+TEST(ConvertBigEndian, BigEndianWordsAreTheLittleEndianOnesWithTheirBytesSwapped) {
+  std::vector<std::uint8_t> rgb(64 * 48 * 3);
+  for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = static_cast<std::uint8_t>(i * 7);
+  for (const auto& [little, big] : {std::pair{"ARGB555", "ARGB555X"}, {"RGB565", "RGB565X"}}) {
+    auto le = convertPacked(fmt("RGB24"), fmt(little), {64, 48}, rgb);
+    auto be = convertPacked(fmt("RGB24"), fmt(big), {64, 48}, rgb);
+    ASSERT_TRUE(le && be) << little;
+    ASSERT_EQ(le->size(), be->size());
+    for (std::size_t i = 0; i + 1 < le->size(); i += 2) {
+      ASSERT_EQ((*le)[i], (*be)[i + 1]) << big << " byte " << i;
+      ASSERT_EQ((*le)[i + 1], (*be)[i]) << big << " byte " << i;
+    }
+    auto back = convertPacked(fmt(big), fmt("RGB24"), {64, 48}, *be);
+    auto backLe = convertPacked(fmt(little), fmt("RGB24"), {64, 48}, *le);
+    ASSERT_TRUE(back && backLe);
+    EXPECT_EQ(*back, *backLe) << big;
+  }
+}
+
+TEST(ConvertSixteenBitLuma, GreyKeepsItsLevelThroughY16) {
+  // Full-range grey: Y16 holds it in the top byte (0xff -> 0xffff), and reads back the same.
+  std::vector<std::uint8_t> grey(16 * 4 * 4);
+  for (std::size_t i = 0; i < 16 * 4; ++i) {
+    const auto level = static_cast<std::uint8_t>(i * 4);
+    for (std::size_t c = 0; c < 4; ++c) grey[i * 4 + c] = c == 3 ? 0xff : level;
+  }
+  auto y16 = convertPacked(fmt("XBGR32"), fmt("Y16"), {16, 4}, grey);
+  ASSERT_TRUE(y16) << y16.error().message;
+  EXPECT_EQ((*y16)[0], 0x00);
+  EXPECT_EQ((*y16)[1], 0x00);
+  EXPECT_EQ((*y16)[2 * 63 + 1], 252);  // little endian: the high byte second
+  auto back = convertPacked(fmt("Y16"), fmt("XBGR32"), {16, 4}, *y16);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, grey);
+}
+
 TEST(ConvertErrors, OddWidthPackedYuvIsRefusedBecauseItsLinesAreTooShort) {
   std::vector<std::uint8_t> yuyv(641 * 2 * 3);
   auto out = convertPacked(fmt("YUYV"), fmt("NV12"), {641, 3}, yuyv);

@@ -57,7 +57,9 @@ TEST_P(FrameNumberReader, ReadsBackTheNumberDrawn) {
 INSTANTIATE_TEST_SUITE_P(Formats, FrameNumberReader,
                          ::testing::Values(Case{"YUYV", 640, 480}, Case{"NV12", 640, 480},
                                            Case{"YUV420M", 320, 240}, Case{"RGB24", 160, 120},
-                                           Case{"XBGR32", 1280, 720}, Case{"MJPEG", 640, 480}),
+                                           Case{"XBGR32", 1280, 720}, Case{"MJPEG", 640, 480},
+                                           Case{"Y16", 640, 480}, Case{"ARGB555X", 320, 240},
+                                           Case{"RGB565X", 320, 240}),
                          [](const auto& param) { return std::string(param.param.format); });
 
 TEST(FrameNumberReaderRefuses, AFrameThatIsNotATestPattern) {
