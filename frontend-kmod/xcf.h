@@ -61,6 +61,9 @@ struct xcf_resolution {
 struct xcf_format {
 	u32 fourcc;			/* V4L2 code, bit 31 for -BE */
 	unsigned int mem_planes;	/* V4L2 memory planes (1 for MJPEG) */
+	bool compressed;		/* MJPEG/JPEG: payload from used_sz */
+	bool yuv;			/* default colorspace SMPTE170M, not sRGB */
+	u8 packed_bpp;			/* not in V4L2's table: bytes per pixel */
 	unsigned int num_res;
 	struct xcf_resolution *res;	/* sorted by width, then height */
 };
@@ -148,6 +151,7 @@ struct xcf_cam {
 	bool seq_valid;			/* seq_base is set */
 	u32 seq_base;			/* seq_num of the first frame since STREAMON */
 	int queue_err;			/* a BUF_QUEUE that failed before STREAMON */
+	struct work_struct done_work;	/* completes buffers filled during QBUF */
 
 	struct v4l2_ctrl_handler hdl;
 	struct v4l2_ctrl *ctrls[XENCAMERA_MAX_CTRL];
@@ -160,6 +164,14 @@ struct xcf_cam {
 
 extern struct workqueue_struct *xen_camera_front_wq;
 
+/*
+ * Grant references of ours the backend may still use (made and not yet
+ * ended or handed to the grant table's deferred list), and the backend's
+ * we map (be-alloc); shown in debugfs, checked at unload.
+ */
+extern atomic_t xen_camera_front_granted;
+extern atomic_t xen_camera_front_mapped;
+
 /* xcf_cfg.c */
 int xen_camera_front_cfg_read(struct xenbus_device *xb_dev,
 			      struct xcf_cfg *cfg);
@@ -171,6 +183,9 @@ xen_camera_front_cfg_find_res(const struct xcf_format *format,
 			      u32 width, u32 height);
 bool xen_camera_front_cfg_has_rate(const struct xcf_resolution *res,
 				   u32 numer, u32 denom);
+
+/* xcf_fmt.c */
+bool xen_camera_front_fmt_describe(u32 fourcc, struct xcf_format *format);
 
 /* xcf_channel.c */
 int xen_camera_front_channel_create(struct xcf_front *front);
@@ -192,6 +207,7 @@ int xen_camera_front_vb2_init(struct xcf_cam *cam);
 void xen_camera_front_vb2_frame_avail(struct xcf_cam *cam,
 				      const struct xencamera_frame_avail_evt *e);
 int xen_camera_front_vb2_release_be_bufs(struct xcf_cam *cam);
+void xen_camera_front_vb2_cleanup(struct xcf_cam *cam);
 
 /* xcf_ctrls.c */
 int xen_camera_front_ctrls_init(struct xcf_cam *cam);

@@ -13,8 +13,6 @@
 #include <linux/string.h>
 #include <linux/videodev2.h>
 
-#include <media/v4l2-common.h>
-
 #include "xcf.h"
 
 #define XCF_MAX_UNIQUE_ID	256
@@ -210,21 +208,6 @@ out:
 	return ret;
 }
 
-/* Formats V4L2 can describe, or compressed ones sized by our own rule. */
-static bool format_known(u32 fourcc, unsigned int *mem_planes)
-{
-	const struct v4l2_format_info *info = v4l2_format_info(fourcc);
-
-	if (info) {
-		if (info->mem_planes < 1 || info->mem_planes > XENCAMERA_MAX_PLANE)
-			return false;
-		*mem_planes = info->mem_planes;
-		return true;
-	}
-	*mem_planes = 1;
-	return fourcc == V4L2_PIX_FMT_MJPEG || fourcc == V4L2_PIX_FMT_JPEG;
-}
-
 static int read_formats(struct xenbus_device *xb_dev, struct xcf_cfg *cfg)
 {
 	unsigned int n, i;
@@ -246,7 +229,6 @@ static int read_formats(struct xenbus_device *xb_dev, struct xcf_cfg *cfg)
 	}
 	for (i = 0; i < n; i++) {
 		struct xcf_format *format = &cfg->formats[cfg->num_formats];
-		unsigned int planes;
 		u32 fourcc;
 		char *dir;
 
@@ -256,15 +238,15 @@ static int read_formats(struct xenbus_device *xb_dev, struct xcf_cfg *cfg)
 			ret = -EINVAL;
 			break;
 		}
-		if (!format_known(fourcc, &planes)) {
+		if (!xen_camera_front_fmt_describe(fourcc, format)) {
 			dev_warn(&xb_dev->dev, "format %s unknown to V4L2, skipped\n",
 				 names[i]);
 			continue;
 		}
 		/* A backend buffer is shared as one vb2 plane. */
-		if (cfg->be_alloc && planes > 1) {
+		if (cfg->be_alloc && format->mem_planes > 1) {
 			dev_warn(&xb_dev->dev, "format %s needs %u buffers per frame, not with be-alloc; skipped\n",
-				 names[i], planes);
+				 names[i], format->mem_planes);
 			continue;
 		}
 		if (xen_camera_front_cfg_find(cfg, fourcc)) {
@@ -278,7 +260,6 @@ static int read_formats(struct xenbus_device *xb_dev, struct xcf_cfg *cfg)
 			break;
 		}
 		format->fourcc = fourcc;
-		format->mem_planes = planes;
 		ret = read_format(xb_dev, dir, format);
 		kfree(dir);
 		if (ret)

@@ -212,9 +212,10 @@ static int bind_port(struct xcf_channel *ch, evtchn_port_t *port, int *irq,
  */
 static void end_shared_page(void *vaddr, grant_ref_t *gref)
 {
-	if (*gref != INVALID_GRANT_REF)
+	if (*gref != INVALID_GRANT_REF) {
 		gnttab_end_foreign_access(*gref, virt_to_page(vaddr));
-	else
+		atomic_dec(&xen_camera_front_granted);
+	} else
 		free_page((unsigned long)vaddr);
 	*gref = INVALID_GRANT_REF;
 }
@@ -247,6 +248,7 @@ int xen_camera_front_channel_create(struct xcf_front *front)
 				1, &ch->req_gref);
 	if (ret)
 		return ret;
+	atomic_inc(&xen_camera_front_granted);
 	SHARED_RING_INIT(sring);
 	FRONT_RING_INIT(&ch->ring, sring, XEN_PAGE_SIZE);
 
@@ -254,6 +256,7 @@ int xen_camera_front_channel_create(struct xcf_front *front)
 				&ch->evt_gref);
 	if (ret)
 		goto fail;
+	atomic_inc(&xen_camera_front_granted);
 	ch->evt_page = page;
 	ch->evt_cons = 0;
 	ch->evt_next_id = 0;

@@ -10,6 +10,7 @@
  * camera, Initialising once none does - and connect again as soon as the
  * backend is back in InitWait.
  */
+#include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -20,6 +21,9 @@
 #include "xcf.h"
 
 struct workqueue_struct *xen_camera_front_wq;
+atomic_t xen_camera_front_granted = ATOMIC_INIT(0);
+atomic_t xen_camera_front_mapped = ATOMIC_INIT(0);
+static struct dentry *xcf_debugfs;
 
 static void front_release(struct kref *ref)
 {
@@ -103,9 +107,10 @@ static void connect_finish(struct xcf_front *front)
  * ended (a backend that says Closed or InitWait has unmapped them), else
  * kept.
  */
-static void lost(struct xcf_front *front)
+static void lost(struct xcf_front *front, enum xenbus_state backend_state)
 {
 	struct xenbus_device *xb_dev = front->xb_dev;
+	bool in_use;
 
 	if (xb_dev->state != XenbusStateInitialised &&
 	    xb_dev->state != XenbusStateConnected)
@@ -116,10 +121,12 @@ static void lost(struct xcf_front *front)
 		front->cam = NULL;
 	}
 	/* Until its users have let go the camera still exists: wait. */
-	if (atomic_read(&front->cams_alive))
-		xenbus_switch_state(xb_dev, XenbusStateReconfiguring);
-	else
-		xenbus_switch_state(xb_dev, XenbusStateInitialising);
+	in_use = atomic_read(&front->cams_alive);
+	dev_info(&xb_dev->dev, "backend %s: camera removed%s\n",
+		 xenbus_strstate(backend_state),
+		 in_use ? ", reconnecting once its users close it" : "");
+	xenbus_switch_state(xb_dev, in_use ? XenbusStateReconfiguring :
+					     XenbusStateInitialising);
 }
 
 static void backend_changed(struct xenbus_device *xb_dev,
@@ -140,7 +147,9 @@ static void backend_changed(struct xenbus_device *xb_dev,
 		 * (still valid) transport yet.
 		 */
 		if (xb_dev->state == XenbusStateConnected)
-			lost(front);
+			lost(front, backend_state);
+		if (xb_dev->state == XenbusStateReconfiguring)
+			dev_info(&xb_dev->dev, "backend is back (InitWait), the old camera still open\n");
 		/*
 		 * After a failed connect we went Closing, then Closed (below):
 		 * a backend offering InitWait again gets a fresh attempt.
@@ -166,7 +175,7 @@ static void backend_changed(struct xenbus_device *xb_dev,
 	case XenbusStateInitialising:
 	case XenbusStateClosing:
 	case XenbusStateUnknown:
-		lost(front);
+		lost(front, backend_state);
 		break;
 	default:
 		break;
@@ -286,16 +295,34 @@ static int __init xcf_init(void)
 	if (!xen_camera_front_wq)
 		return -ENOMEM;
 	ret = xenbus_register_frontend(&xcf_driver);
-	if (ret)
+	if (ret) {
 		destroy_workqueue(xen_camera_front_wq);
-	return ret;
+		return ret;
+	}
+	/* Optional: without debugfs these calls do nothing. */
+	xcf_debugfs = debugfs_create_dir("xen-camera-front", NULL);
+	debugfs_create_atomic_t("grants", 0444, xcf_debugfs,
+				&xen_camera_front_granted);
+	debugfs_create_atomic_t("mapped", 0444, xcf_debugfs,
+				&xen_camera_front_mapped);
+	return 0;
 }
 
 static void __exit xcf_exit(void)
 {
+	int granted, mapped;
+
 	xenbus_unregister_driver(&xcf_driver);
 	/* Drains state and control works queued by late releases. */
 	destroy_workqueue(xen_camera_front_wq);
+	debugfs_remove_recursive(xcf_debugfs);
+	granted = atomic_read(&xen_camera_front_granted);
+	mapped = atomic_read(&xen_camera_front_mapped);
+	if (granted || mapped)
+		pr_warn("xen-camera-front: unloaded with %d grant references not ended and %d of the backend's mapped\n",
+			granted, mapped);
+	else
+		pr_info("xen-camera-front: unloaded; every grant reference ended, none of the backend's mapped\n");
 }
 
 module_init(xcf_init);

@@ -111,7 +111,16 @@ static int local_layout(const struct xcf_format *format, u32 width, u32 height,
 	u64 size = 0;
 
 	memset(l, 0, sizeof(*l));
-	if (v4l2_format_info(format->fourcc)) {
+	if (format->packed_bpp) {
+		u64 stride = (u64)width * format->packed_bpp;
+
+		if (stride > XCF_MAX_BUFFER_SIZE)
+			return -EINVAL;
+		l->num_planes = 1;
+		l->plane_stride[0] = stride;
+		size = stride * height;
+		l->plane_size[0] = min_t(u64, size, U32_MAX);
+	} else if (!format->compressed) {
 		if (v4l2_fill_pixfmt_mp(&mp, format->fourcc, width, height))
 			return -EINVAL;
 		l->num_planes = mp.num_planes;
@@ -246,7 +255,6 @@ static void fill_mp(const struct xencamera_config_resp *c,
 		    const struct xencamera_buf_get_layout_resp *l,
 		    struct v4l2_pix_format_mplane *mp)
 {
-	const struct v4l2_format_info *info = v4l2_format_info(format->fourcc);
 	unsigned int p;
 
 	memset(mp, 0, sizeof(*mp));
@@ -257,7 +265,7 @@ static void fill_mp(const struct xencamera_config_resp *c,
 	mp->colorspace = map_value(c->colorspace, xcf_colorspaces,
 				   ARRAY_SIZE(xcf_colorspaces));
 	if (mp->colorspace == V4L2_COLORSPACE_DEFAULT)
-		mp->colorspace = v4l2_is_format_yuv(info) ?
+		mp->colorspace = format->yuv ?
 				 V4L2_COLORSPACE_SMPTE170M :
 				 V4L2_COLORSPACE_SRGB;
 	mp->xfer_func = map_value(c->xfer_func, xcf_xfer_funcs,
@@ -406,8 +414,7 @@ static int enum_fmt(struct xcf_cam *cam, struct v4l2_fmtdesc *f, bool single)
 		if (n++ != f->index)
 			continue;
 		f->pixelformat = format->fourcc;
-		f->flags = v4l2_format_info(format->fourcc) ?
-			   0 : V4L2_FMT_FLAG_COMPRESSED;
+		f->flags = format->compressed ? V4L2_FMT_FLAG_COMPRESSED : 0;
 		/* V4L2 names the formats it knows; this is for the rest. */
 		snprintf(f->description, sizeof(f->description), "%p4cc",
 			 &format->fourcc);
@@ -663,6 +670,7 @@ static void cam_release(struct video_device *vdev)
 	struct xcf_cam *cam = container_of(vdev, struct xcf_cam, vdev);
 	struct xcf_front *front = cam->front;
 
+	xen_camera_front_vb2_cleanup(cam);
 	xen_camera_front_ctrls_free(cam);
 	v4l2_device_unregister(&cam->v4l2_dev);
 	mutex_destroy(&cam->lock);

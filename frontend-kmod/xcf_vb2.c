@@ -38,6 +38,8 @@ struct xcf_buffer {
 	struct list_head list;		/* on cam->active, else empty */
 	bool shared;			/* BUF_CREATE acknowledged */
 	bool needs_dequeue;		/* filled: BUF_DEQUEUE owed */
+	bool queueing;			/* BUF_QUEUE not answered (qlock) */
+	bool early;			/* filled while queueing (qlock) */
 	bool compressed;		/* payload is FRAME_AVAIL's used_sz */
 	u32 payload[XENCAMERA_MAX_PLANE];
 	/* frontend-allocated only */
@@ -121,6 +123,17 @@ static int queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
 		return -EINVAL;
 	if (cam->cfg->be_alloc && l->num_planes != 1)
 		return -EINVAL;	/* one backend buffer, one vb2 plane */
+	/*
+	 * A PV guest's page tables may point at another domain's page only
+	 * through a grant operation per entry (what gntdev does); an
+	 * ordinary mapping of the backend's pages into user space is refused
+	 * by Xen and the first access faults. Refuse before that.
+	 */
+	if (cam->cfg->be_alloc && xen_pv_domain()) {
+		dev_warn_once(&cam->front->xb_dev->dev,
+			      "be-alloc buffers cannot be mapped into a PV guest's user space\n");
+		return -EOPNOTSUPP;
+	}
 	if (*nplanes) {
 		if (*nplanes != l->num_planes)
 			return -EINVAL;
@@ -176,6 +189,9 @@ static void unshare_pages(struct xcf_cam *cam, struct xcf_buffer *buf)
 				     "buffer %u not released by the backend: its %u pages are kept\n",
 				     buf->vb.vb2_buf.index, buf->num_pages);
 	}
+	/* Those not ended above are ended (or deferred) by the library. */
+	if (buf->shbuf.grefs)
+		atomic_sub(buf->shbuf.num_grefs, &xen_camera_front_granted);
 	xen_front_pgdir_shbuf_free(&buf->shbuf);
 	memset(&buf->shbuf, 0, sizeof(buf->shbuf));
 	/* The padding is granted too: kept (leaked) with the rest. */
@@ -286,8 +302,11 @@ static void bemem_put(void *priv)
 	if (!refcount_dec_and_test(&mem->refcount))
 		return;
 	/* No user mapping is left: the backend's pages may go. */
-	if (mem->mapped)
+	if (mem->mapped) {
 		xen_front_pgdir_shbuf_unmap(&mem->shbuf);
+		atomic_sub(mem->num_backend, &xen_camera_front_mapped);
+	}
+	atomic_sub(mem->shbuf.num_grefs, &xen_camera_front_granted);
 	xen_front_pgdir_shbuf_free(&mem->shbuf);
 	bemem_free_pages(mem);
 	xen_camera_front_put(mem->front);
@@ -339,6 +358,7 @@ static void *bemem_alloc(struct vb2_buffer *vb, struct device *dev,
 	ret = xen_front_pgdir_shbuf_alloc(&cfg);	/* frees itself on error */
 	if (ret)
 		goto fail;
+	atomic_add(mem->shbuf.num_grefs, &xen_camera_front_granted);
 	mem->front = cam->front;
 	xen_camera_front_get(mem->front);
 	refcount_set(&mem->refcount, 1);
@@ -412,6 +432,7 @@ static int share_be_alloc(struct xcf_cam *cam, struct vb2_buffer *vb)
 		return ret;
 	}
 	mem->mapped = true;
+	atomic_add(mem->num_backend, &xen_camera_front_mapped);
 	return 0;
 }
 
@@ -436,6 +457,7 @@ static int share_fe_alloc(struct xcf_cam *cam, struct vb2_buffer *vb,
 		memset(&buf->shbuf, 0, sizeof(buf->shbuf));
 		goto fail;
 	}
+	atomic_add(buf->shbuf.num_grefs, &xen_camera_front_granted);
 	req.req.buf_create.index = vb->index;
 	for (p = 0; p < vb->num_planes; p++)
 		req.req.buf_create.plane_offset[p] = offsets[p];
@@ -502,7 +524,7 @@ static int buf_prepare(struct vb2_buffer *vb)
 		buf->payload[p] = l->plane_size[p];
 		vb2_set_plane_payload(vb, p, l->plane_size[p]);
 	}
-	buf->compressed = !v4l2_format_info(cam->cur.format->fourcc);
+	buf->compressed = cam->cur.format->compressed;
 	buf->vb.field = V4L2_FIELD_NONE;
 	return 0;
 }
@@ -512,16 +534,27 @@ static void buf_queue(struct vb2_buffer *vb)
 	struct xcf_cam *cam = vb2_get_drv_priv(vb->vb2_queue);
 	struct xcf_buffer *buf = to_xcf_buffer(vb);
 	unsigned long flags;
+	bool early;
 	int ret;
 
 	/* On the list first: FRAME_AVAIL may beat the BUF_QUEUE reply. */
 	spin_lock_irqsave(&cam->qlock, flags);
+	buf->queueing = true;
+	buf->early = false;
 	list_add_tail(&buf->list, &cam->active);
 	spin_unlock_irqrestore(&cam->qlock, flags);
 
 	ret = send_index(cam, XENCAMERA_OP_BUF_QUEUE, vb->index);
-	if (!ret)
+	spin_lock_irqsave(&cam->qlock, flags);
+	buf->queueing = false;
+	early = buf->early;
+	spin_unlock_irqrestore(&cam->qlock, flags);
+	if (!ret) {
+		/* Completed after QBUF returns, which holds cam->lock. */
+		if (early)
+			queue_work(xen_camera_front_wq, &cam->done_work);
 		return;
+	}
 	/*
 	 * vb2 queues the buffers just before start_streaming, whose failure
 	 * must return every buffer QUEUED with vb2's done list empty: leave
@@ -644,7 +677,7 @@ void xen_camera_front_vb2_frame_avail(struct xcf_cam *cam,
 	if (!cam->streaming)
 		goto out;
 	list_for_each_entry(buf, &cam->active, list) {
-		if (buf->vb.vb2_buf.index == e->index) {
+		if (buf->vb.vb2_buf.index == e->index && !buf->early) {
 			found = buf;
 			break;
 		}
@@ -653,7 +686,6 @@ void xen_camera_front_vb2_frame_avail(struct xcf_cam *cam,
 		struct vb2_buffer *vb = &found->vb.vb2_buf;
 		unsigned int p;
 
-		list_del_init(&found->list);
 		for (p = 0; p < vb->num_planes; p++)
 			vb2_set_plane_payload(vb, p, found->payload[p]);
 		if (found->compressed && e->used_sz &&
@@ -672,14 +704,54 @@ void xen_camera_front_vb2_frame_avail(struct xcf_cam *cam,
 		found->vb.sequence = e->seq_num - cam->seq_base;
 		found->vb.field = V4L2_FIELD_NONE;
 		found->needs_dequeue = true;
-		/* Under qlock, so stop_streaming cannot return it too. */
-		vb2_buffer_done(vb, VB2_BUF_STATE_DONE);
+		/*
+		 * A buffer whose QBUF still waits for the BUF_QUEUE reply
+		 * stays queued: done now, QBUF would hand it back as DONE.
+		 * done_work completes it once QBUF has returned.
+		 */
+		if (found->queueing) {
+			found->early = true;
+		} else {
+			list_del_init(&found->list);
+			/* Under qlock: stop_streaming cannot return it too. */
+			vb2_buffer_done(vb, VB2_BUF_STATE_DONE);
+		}
 	}
 out:
 	spin_unlock_irqrestore(&cam->qlock, flags);
 	if (!found)
 		dev_dbg(&cam->front->xb_dev->dev,
 			"frame for buffer %u, which is not queued\n", e->index);
+}
+
+/* Completes the buffers filled before their QBUF returned. */
+static void done_work(struct work_struct *work)
+{
+	struct xcf_cam *cam = container_of(work, struct xcf_cam, done_work);
+	struct xcf_buffer *buf, *tmp;
+	unsigned long flags;
+
+	/* The queue's lock: the QBUF that queued them has returned. */
+	mutex_lock(&cam->lock);
+	spin_lock_irqsave(&cam->qlock, flags);
+	list_for_each_entry_safe(buf, tmp, &cam->active, list) {
+		if (!buf->early || buf->queueing)
+			continue;
+		buf->early = false;
+		list_del_init(&buf->list);
+		vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_DONE);
+	}
+	spin_unlock_irqrestore(&cam->qlock, flags);
+	mutex_unlock(&cam->lock);
+}
+
+/**
+ * xen_camera_front_vb2_cleanup() - wait for the queue's deferred work
+ * @cam: the camera, unregistered and without users (cam->lock not held)
+ */
+void xen_camera_front_vb2_cleanup(struct xcf_cam *cam)
+{
+	cancel_work_sync(&cam->done_work);
 }
 
 /**
@@ -692,6 +764,7 @@ int xen_camera_front_vb2_init(struct xcf_cam *cam)
 {
 	struct vb2_queue *q = &cam->queue;
 
+	INIT_WORK(&cam->done_work, done_work);
 	q->type = cam->buf_type;
 	/* Backend memory can only be mmapped: it is not the guest's. */
 	q->io_modes = cam->cfg->be_alloc ? VB2_MMAP :

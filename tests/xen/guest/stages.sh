@@ -169,21 +169,24 @@ stage_compliance() { # check-name node fourcc w h exporter
   fi
 }
 
-# Streams $FRAMES frames with one memory type into the verifier: every frame must be the test
-# pattern's, byte for byte, and every buffer must carry the whole format.
-stage_stream() { # check-name node fourcc w h memory-options...
-  cname=$1 snode=$2 sfmt=$3 sw=$4 sh=$5
+# Streams frames with one memory type into the verifier: every frame must be the test
+# pattern's, byte for byte, and every buffer must carry the whole format. Sets $stream_ok
+# (1 or 0) and $stream_detail. Optional: $stream_frames (default $FRAMES) and $stream_pixfmt
+# (what --set-fmt-video gets when the FOURCC is not four plain characters, e.g. 0xb5315241
+# for 'AR15-BE').
+stream_run() { # log-name node fourcc w h memory-options...
+  sname=$1 snode=$2 sfmt=$3 sw=$4 sh=$5
   shift 5
-  if [ -z "$snode" ]; then check "$cname" FAIL "no video device"; return; fi
-  v4l2-ctl -d "$snode" --set-fmt-video="width=$sw,height=$sh,pixelformat=$sfmt" >/dev/null 2>&1
+  n=${stream_frames:-$FRAMES}
+  v4l2-ctl -d "$snode" --set-fmt-video="width=$sw,height=$sh,pixelformat=${stream_pixfmt:-$sfmt}" >/dev/null 2>&1
   got=$(current_fourcc "$snode")
   size=$(plane_sizes "$snode")
-  log=/tmp/stream-$cname.txt
-  vout=/tmp/verify-$cname.txt
+  log=/tmp/stream-$sname.txt
+  vout=/tmp/verify-$sname.txt
   # --stream-to - makes v4l2-ctl silent on stdout; --verbose's buffer lines go to stderr.
-  { v4l2-ctl -d "$snode" "$@" --stream-count "$FRAMES" --verbose --stream-to - 2>"$log"
+  { v4l2-ctl -d "$snode" "$@" --stream-count "$n" --verbose --stream-to - 2>"$log"
     echo "v4l2-ctl exit $?" >>"$log"; } |
-    $verifier --format "$sfmt:${sw}x$sh" --frames "$FRAMES" - >"$vout" 2>&1
+    $verifier --format "${sfmt% }:${sw}x$sh" --frames "$n" - >"$vout" 2>&1
   vrc=$?
   frames=$(grep -c 'cap dqbuf:' "$log")
   bad=$(grep 'cap dqbuf:' "$log" | grep -vc "bytesused: $size ")
@@ -191,16 +194,30 @@ stage_stream() { # check-name node fourcc w h memory-options...
   last=$(grep 'cap dqbuf:' "$log" | tail -1 | sed -n 's/.*seq: *\([0-9]*\).*/\1/p')
   fps=$(grep -o 'fps: [0-9.]*' "$log" | tail -1)
   ctl=$(grep -o 'v4l2-ctl exit [0-9]*' "$log")
-  if [ "$got" = "$sfmt" ] && [ "$ctl" = "v4l2-ctl exit 0" ] && [ "$frames" -eq "$FRAMES" ] &&
+  if [ "$got" = "$sfmt" ] && [ "$ctl" = "v4l2-ctl exit 0" ] && [ "$frames" -eq "$n" ] &&
     [ "$bad" -eq 0 ] && [ $vrc -eq 0 ]; then
-    check "$cname" PASS "$sfmt ${sw}x$sh ($*): $frames buffers of $size bytes, ${fps:-fps ?}," \
-      "seq $first..$last; pattern check: $(tail -1 "$vout")"
+    stream_ok=1
+    stream_detail="${sfmt% } ${sw}x$sh ($*): $frames buffers of $size bytes, ${fps:-fps ?}, seq $first..$last; pattern check: $(tail -1 "$vout")"
   else
     tail -15 "$log"
     cat "$vout"
-    why="$ctl, format '$got': $frames of $FRAMES buffers, $bad with bytesused != $size"
-    [ "$frames" -gt 0 ] && why="$why, seq $first..$last, ${fps:-no fps}"
-    check "$cname" FAIL "$why; pattern check exit $vrc: $(tail -1 "$vout")"
+    stream_ok=0
+    stream_detail="${sfmt% }: $ctl, format '$got': $frames of $n buffers, $bad with bytesused != $size"
+    [ "$frames" -gt 0 ] && stream_detail="$stream_detail, seq $first..$last, ${fps:-no fps}"
+    stream_detail="$stream_detail; pattern check exit $vrc: $(tail -1 "$vout")"
+  fi
+}
+
+# One check: $FRAMES verified frames from node $2 (see stream_run).
+stage_stream() { # check-name node fourcc w h memory-options...
+  if [ -z "$2" ]; then check "$1" FAIL "no video device"; return; fi
+  cname=$1
+  shift
+  stream_run "$cname" "$@"
+  if [ $stream_ok -eq 1 ]; then
+    check "$cname" PASS "$stream_detail"
+  else
+    check "$cname" FAIL "$stream_detail"
   fi
 }
 
@@ -224,14 +241,287 @@ stage_vivid() {
   echo "vivid exporters: single-planar '$exporter_sp', multi-planar '$exporter_mp'"
 }
 
+# ---- guest A's further module stages: be-alloc, control events, odd FOURCCs, a backend
+# restart, grants left after unload ----
+
+# Guest A's other two cameras (dom0/scenario): dev 2 is cam0 again, with be-alloc (the
+# backend's buffers) and brightness like dev 0; dev 3 is cam2, whose formats are 'Y16 ' (a
+# three-character FOURCC, "Y16" in XenStore) and 'AR15-BE' (a big-endian one).
+BE_DEV=2 FMT_DEV=3
+XCF_DEBUGFS=/sys/kernel/debug/xen-camera-front
+
+# dom0 rings guest A with "xl sysrq <guest> h": the kernel logs its sysrq help line.
+doorbells() { dmesg | grep -c 'sysrq: HELP'; }
+wait_doorbell() { # count-before seconds
+  i=0
+  while [ $i -lt $(($2 * 5)) ]; do
+    [ "$(doorbells)" -gt "$1" ] && return 0
+    sleep 0.2
+    i=$((i + 1))
+  done
+  return 1
+}
+
+# The XenBus state of our end of vcamera device $1, as the guest's xenbus sees it.
+fe_state() { cat "/sys/bus/xen/devices/vcamera-$1/state" 2>/dev/null || echo unknown; }
+
+# Waits up to $2 seconds for vcamera device $1's node; prints it.
+wait_node() { # dev seconds
+  i=0
+  while [ $i -lt $(($2 * 10)) ]; do
+    find_node "$1" && return 0
+    sleep 0.1
+    i=$((i + 1))
+  done
+  return 1
+}
+
+# be_alloc_stream: frames captured into the backend's own buffers (dev 2), mapped by the
+# module over pages of the guest's; every frame verified. The module's debugfs counter of
+# the backend's pages it maps must rise while it streams (else this is not the be-alloc path).
+stage_be_alloc() {
+  be_node=$(wait_node $BE_DEV 10)
+  if [ -z "$be_node" ]; then
+    check be_alloc_stream FAIL "no node for dev $BE_DEV (be-alloc)"
+    return
+  fi
+  (while :; do cat $XCF_DEBUGFS/mapped; sleep 0.5; done) >/tmp/mapped.txt 2>&1 &
+  sampler=$!
+  stream_run be_alloc_stream "$be_node" $SP_FMT $SP_W $SP_H --stream-mmap 4
+  kill $sampler
+  wait $sampler 2>/dev/null
+  mapped=$(sort -n /tmp/mapped.txt | tail -1)
+  after=$(cat $XCF_DEBUGFS/mapped 2>/dev/null)
+  userptr=$(v4l2-ctl -d "$be_node" --stream-user 2 --stream-count 1 --stream-to /dev/null 2>&1 |
+    grep -c 'VIDIOC_REQBUFS.*Invalid argument')
+  note="$be_node (dev $BE_DEV, be-alloc): up to ${mapped:-?} of the backend's pages mapped while streaming, ${after:-?} after; USERPTR refused: $userptr"
+  dmesg | grep -q 'be-alloc buffers cannot be mapped into a PV guest' &&
+    note="$note; the module refuses be-alloc in this PV guest"
+  if [ $stream_ok -eq 1 ] && [ "${mapped:-0}" -gt 0 ] && [ "$after" = 0 ] && [ "$userptr" -ge 1 ]; then
+    check be_alloc_stream PASS "$note; $stream_detail"
+  else
+    check be_alloc_stream FAIL "$note; $stream_detail"
+  fi
+}
+
+# Whether the last stream_run passed, or failed only because the pattern checker cannot read
+# the format (vcamera-pattern-check reads a frame's number through libyuv, which reads neither
+# Y16 nor AR15-BE): every buffer whole, v4l2-ctl fine, no frame read as different.
+fourcc_stream_ok() {
+  if [ $stream_ok -eq 1 ]; then echo 1; return; fi
+  if [ "$got" = "$sfmt" ] && [ "$ctl" = "v4l2-ctl exit 0" ] && [ "$frames" -eq "$n" ] &&
+    [ "$bad" -eq 0 ] && tail -1 "$vout" | grep -q "^$n frames: 0 equal the test pattern, 0 differ, $n unreadable"; then
+    echo 1
+  else
+    echo 0
+  fi
+}
+
+# fourcc_three_char_be: ENUM_FMT on dev 3 lists 'Y16 ' and 'AR15-BE' (V4L2's codes
+# 0x20363159 and 0xb5315241) at 640x480, and both stream verified frames.
+stage_fourccs() {
+  fmt_node=$(wait_node $FMT_DEV 10)
+  if [ -z "$fmt_node" ]; then
+    dmesg | grep -i 'vcamera-3\|skipped' | tail -5
+    check fourcc_three_char_be FAIL "no node for dev $FMT_DEV"
+    return
+  fi
+  v4l2-ctl -d "$fmt_node" --list-formats-ext >/tmp/fourccs.txt 2>&1
+  cat /tmp/fourccs.txt
+  listed=$(sed -n "s/.*\[[0-9]*\]: \('[^']*'\) (\(.*\))/\1 (\2)/p" /tmp/fourccs.txt | tr '\n' ',' | sed 's/,$//; s/,/, /g')
+  y16=$(grep -c "'Y16 ' (" /tmp/fourccs.txt)
+  be=$(grep -c "'AR15-BE' (" /tmp/fourccs.txt)
+  sizes=$(grep -c 'Size: Discrete 640x480' /tmp/fourccs.txt)
+  stream_frames=${VCX_FOURCC_FRAMES:-90}
+  stream_pixfmt=0x20363159
+  stream_run fourcc_y16 "$fmt_node" "Y16 " 640 480 --stream-mmap 4
+  ok_y16=$(fourcc_stream_ok) detail_y16=$stream_detail
+  stream_pixfmt=0xb5315241
+  stream_run fourcc_ar15_be "$fmt_node" AR15-BE 640 480 --stream-mmap 4
+  ok_be=$(fourcc_stream_ok)
+  stream_frames="" stream_pixfmt=""
+  note="$fmt_node ENUM_FMT: ${listed:-nothing}; $detail_y16; $stream_detail"
+  if [ "$y16" -eq 1 ] && [ "$be" -eq 1 ] && [ "$sizes" -eq 2 ] && [ "$ok_y16" -eq 1 ] &&
+    [ "$ok_be" -eq 1 ]; then
+    check fourcc_three_char_be PASS "$note"
+  else
+    dmesg | grep -i 'skipped\|unknown' | tail -5
+    check fourcc_three_char_be FAIL "$note"
+  fi
+}
+
+# A brightness value of node $1 ("brightness: 5" -> 5).
+brightness() { v4l2-ctl -d "$1" -C brightness 2>/dev/null | sed -n 's/^brightness: //p'; }
+
+# ctrl_events: dev 0 and dev 2 are two sessions of cam0. A subscriber on dev 2 waits for a
+# V4L2 control event while dev 0 sets brightness: the backend's CTRL_CHANGE must arrive as
+# that event with the value set, and dev 2's control must then read what dev 0 set last.
+stage_ctrl_events() {
+  if [ -z "$be_node" ] || [ -z "$sp_node" ]; then
+    check ctrl_events FAIL "nodes missing: dev $SP_DEV '$sp_node', dev $BE_DEV '$be_node'"
+    return
+  fi
+  line=$(v4l2-ctl -d "$be_node" -l 2>&1 | grep '^ *brightness ')
+  min=$(echo "$line" | sed -n 's/.* min=\(-\{0,1\}[0-9]*\).*/\1/p')
+  step=$(echo "$line" | sed -n 's/.* step=\([0-9]*\).*/\1/p')
+  value=$(echo "$line" | sed -n 's/.* value=\(-\{0,1\}[0-9]*\).*/\1/p')
+  if [ -z "$min" ] || [ -z "$step" ] || [ -z "$value" ]; then
+    v4l2-ctl -d "$be_node" -l
+    check ctrl_events FAIL "dev $BE_DEV has no brightness control: '$line'"
+    return
+  fi
+  # Two values other than the current one; each set is a change the backend passes on.
+  a=$min b=$((min + step))
+  [ "$a" -eq "$value" ] && a=$((min + 2 * step))
+  [ "$b" -eq "$value" ] && b=$((min + 2 * step))
+  v4l2-ctl -d "$be_node" --wait-for-event=ctrl=brightness >/tmp/ctrl-event.txt 2>&1 &
+  sub=$!
+  n=0 last=""
+  # The subscriber may not have subscribed yet: set again (alternating) until it hears one.
+  while kill -0 $sub 2>/dev/null && [ $n -lt 40 ]; do
+    v=$a
+    [ $((n % 2)) -eq 1 ] && v=$b
+    v4l2-ctl -d "$sp_node" -c brightness=$v >>/tmp/ctrl-set.txt 2>&1 && last=$v
+    n=$((n + 1))
+    sleep 0.25
+  done
+  kill $sub 2>/dev/null
+  wait $sub 2>/dev/null
+  cat /tmp/ctrl-event.txt /tmp/ctrl-set.txt
+  got=$(sed -n 's/.*value: \(-\{0,1\}[0-9]*\).*/\1/p' /tmp/ctrl-event.txt | head -1)
+  i=0
+  while [ $i -lt 30 ] && [ "$(brightness "$be_node")" != "$last" ]; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  now_be=$(brightness "$be_node") now_sp=$(brightness "$sp_node")
+  note="dev $SP_DEV ($sp_node) set brightness $n times ($a/$b, was $value); dev $BE_DEV ($be_node) got event '$(grep -m1 'ctrl:' /tmp/ctrl-event.txt | sed 's/.*event/event/')' value ${got:-none}; now dev $BE_DEV reads ${now_be:-?}, dev $SP_DEV ${now_sp:-?} (last set $last)"
+  if [ -n "$got" ] && { [ "$got" = "$a" ] || [ "$got" = "$b" ]; } && [ "$now_be" = "$last" ] &&
+    [ "$now_sp" = "$last" ]; then
+    check ctrl_events PASS "$note"
+  else
+    check ctrl_events FAIL "$note"
+  fi
+}
+
+# backend_restart: dev 0 open (a holder) and streaming while dom0 stops vcamera-backend and
+# starts it again. The stream must end with an error, our end go Reconfiguring while the
+# node is held, the module notice the new backend; once the holder lets go the node comes
+# back and streams verified frames. dom0 checks the XenStore states it saw
+# (backend_restart_states).
+stage_backend_restart() {
+  if [ -z "$sp_node" ]; then check backend_restart FAIL "no node for dev $SP_DEV"; return; fi
+  v4l2-ctl -d "$sp_node" --set-fmt-video="width=$SP_W,height=$SP_H,pixelformat=$SP_FMT"
+  sleep 3600 <"$sp_node" &
+  holder=$!
+  v4l2-ctl -d "$sp_node" --stream-mmap 4 --stream-count 100000000 --verbose \
+    --stream-to /dev/null >/tmp/restart-stream.txt 2>&1 &
+  streamer=$!
+  i=0
+  while [ $i -lt 100 ] && ! grep -q 'cap dqbuf' /tmp/restart-stream.txt; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  rung=$(doorbells)
+  mark "RESTART-BACKEND A"
+  i=0
+  while [ $i -lt 300 ] && kill -0 $streamer 2>/dev/null; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  if kill -0 $streamer 2>/dev/null; then
+    kill $streamer
+    ended="still streaming 30 s after the backend was stopped"
+  else
+    wait $streamer
+    ended="the stream ended (v4l2-ctl exit $?: $(grep -i 'error\|fail' /tmp/restart-stream.txt | tail -1 | cut -c1-80))"
+  fi
+  i=0
+  while [ $i -lt 100 ] && [ "$(fe_state $SP_DEV)" != Reconfiguring ]; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  held=$(fe_state $SP_DEV)
+  if wait_doorbell "$rung" 120; then
+    back=$(dmesg | grep -c "vcamera-$SP_DEV: backend is back")
+  else
+    back="no word from dom0"
+  fi
+  kill $holder
+  wait $holder 2>/dev/null
+  start=$(cut -d' ' -f1 /proc/uptime)
+  node=$(wait_node $SP_DEV 60)
+  again=$(awk -v a="$start" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }')
+  note="$ended; our end while held: $held; module saw the new backend: $back; node ${node:-missing} ${again} s after the holder closed ($(fe_state $SP_DEV))"
+  if [ -z "$node" ]; then
+    dmesg | tail -20
+    check backend_restart FAIL "$note"
+    return
+  fi
+  sp_node=$node
+  stream_run backend_restart "$sp_node" $SP_FMT $SP_W $SP_H --stream-mmap 4
+  case $ended in "the stream ended"*) ended_ok=1 ;; *) ended_ok=0 ;; esac
+  if [ $ended_ok -eq 1 ] && [ "$held" = Reconfiguring ] && [ "$back" = 1 ] && [ $stream_ok -eq 1 ]; then
+    check backend_restart PASS "$note; $stream_detail"
+  else
+    dmesg | grep 'vcamera' | tail -20
+    check backend_restart FAIL "$note; $stream_detail"
+  fi
+}
+
+# no_grants_left (judged by dom0 from Xen's grant-table dump): with every node closed, the
+# module's own count of its grants must be the rings' alone (two per connected device); dom0
+# dumps the grant tables, then we unload the module and dom0 dumps them again.
+stage_grants() {
+  granted=$(cat $XCF_DEBUGFS/grants 2>/dev/null || echo none)
+  mapped=$(cat $XCF_DEBUGFS/mapped 2>/dev/null || echo none)
+  connected=$(cat /sys/bus/xen/devices/vcamera-*/state 2>/dev/null | grep -c '^Connected$')
+  rung=$(doorbells)
+  mark "GRANTS A loaded granted=$granted mapped=$mapped connected=$connected"
+  wait_doorbell "$rung" 60 || echo "no word from dom0 about the first dump"
+  # xenbus holds a module reference per bound device (Linux 5.5+): unbind, then unload.
+  for d in /sys/bus/xen/drivers/vcamera/vcamera-*; do
+    [ -e "$d" ] && echo "${d##*/}" >/sys/bus/xen/drivers/vcamera/unbind
+  done
+  rmmod xen_camera_front >/tmp/rmmod.txt 2>&1
+  rc=$?
+  cat /tmp/rmmod.txt
+  unloaded=$(dmesg | grep 'xen-camera-front: unloaded' | tail -1 | sed 's/^\[[^]]*\] *//')
+  leaks=$(dmesg | grep -c 'leaking g\.e\.\|not released by the backend\|still pending')
+  rung=$(doorbells)
+  mark "GRANTS A unloaded rmmod=$rc leaks=$leaks exit=$unloaded"
+  wait_doorbell "$rung" 60 || echo "no word from dom0 about the second dump"
+  # Back for scenario step 3 (an endless stream through the module).
+  modprobe xen-camera-front && sp_node=$(wait_node $SP_DEV 30)
+}
+
+# Guest A's further stages, in this order: the restart re-creates every node, the grants
+# stage unloads the module.
+stages_module_more() {
+  mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+  if [ -z "$sp_node" ]; then
+    for c in be_alloc_stream fourcc_three_char_be ctrl_events backend_restart; do
+      check $c FAIL "the module's nodes are missing"
+    done
+  else
+    stage_be_alloc
+    stage_fourccs
+    stage_ctrl_events
+    stage_backend_restart
+  fi
+  stage_grants
+}
+
 # Guest A, first life: a user-space capture over real Xen, the frontend module's stages, then
 # an endless capture so dom0 can destroy it mid-stream while guest B streams.
 stages_guest_a() {
   stage_vcamera_capture guestA_vcamera_capture $SP_DEV "$SP_FMT:${SP_W}x$SP_H" "$FRAMES" separate
   stage_capture_checksums guestA_capture_checksums guestA_vcamera_capture "$FRAMES"
   stages_module
-  # The endless stream goes through the module when it works, else in user space.
-  if [ -n "$sp_node" ] && ! rmmod xen_camera_front 2>/dev/null; then
+  stages_module_more
+  # The endless stream goes through the module (loaded again after the grants stage), else
+  # in user space.
+  if grep -q '^xen_camera_front ' /proc/modules && [ -n "$sp_node" ]; then
     v4l2-ctl -d "$sp_node" --set-fmt-video="width=$SP_W,height=$SP_H,pixelformat=$SP_FMT" \
       --stream-mmap 4 --stream-count 1000000 >/tmp/endless.txt 2>&1 &
   else
