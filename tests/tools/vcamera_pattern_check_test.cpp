@@ -20,11 +20,12 @@ class VcameraPatternCheck : public ::testing::Test {
   void SetUp() override { dir_ = testsupport::testDirectory("vcamera-pattern-check"); }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Frames `sequences` of NV12 64x48, back to back.
-  std::vector<std::uint8_t> frames(std::initializer_list<std::uint32_t> sequences) {
-    const fourcc::FormatInfo& nv12 = fourcc::fromName("NV12");
-    const fourcc::Layout layout = *fourcc::computeLayout(nv12, {64, 48});
-    Result<source::TestPattern> pattern = source::TestPattern::create(nv12, layout);
+  // Frames `sequences` of `format` (a vcamera name) at 64x48, back to back.
+  std::vector<std::uint8_t> frames(std::initializer_list<std::uint32_t> sequences,
+                                   const char* format = "NV12") {
+    const fourcc::FormatInfo& info = fourcc::fromName(format);
+    const fourcc::Layout layout = *fourcc::computeLayout(info, {64, 48});
+    Result<source::TestPattern> pattern = source::TestPattern::create(info, layout);
     EXPECT_TRUE(pattern);
     std::vector<std::uint8_t> out;
     std::vector<std::byte> frame(layout.totalSize);
@@ -38,12 +39,13 @@ class VcameraPatternCheck : public ::testing::Test {
   }
 
   testsupport::CliRun check(const std::vector<std::uint8_t>& bytes,
-                            std::vector<std::string> extra = {}) {
+                            std::vector<std::string> extra = {},
+                            const std::string& format = "NV12:64x48") {
     const fs::path file = dir_ / "frames.raw";
     std::ofstream(file, std::ios::binary)
         .write(reinterpret_cast<const char*>(bytes.data()),
                static_cast<std::streamsize>(bytes.size()));
-    std::vector<std::string> args{"--format", "NV12:64x48", "--json", file.string()};
+    std::vector<std::string> args{"--format", format, "--json", file.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return testsupport::runCli(VCAMERA_PATTERN_CHECK_BIN, args, dir_);
   }
@@ -59,6 +61,15 @@ TEST_F(VcameraPatternCheck, FramesOfThePatternPassAndGapsAreCounted) {
   EXPECT_EQ(report["first_sequence"], 5);
   EXPECT_EQ(report["last_sequence"], 9);
   EXPECT_EQ(report["gaps"], 1);
+}
+
+TEST_F(VcameraPatternCheck, ThreeCharacterAndBigEndianFourccsAreChecked) {
+  for (const auto& [name, fourcc] : {std::pair{"Y16", "Y16"}, {"ARGB555X", "AR15-BE"}}) {
+    const testsupport::CliRun run =
+        check(frames({3, 4}, name), {"--frames", "2"}, std::string(fourcc) + ":64x48");
+    ASSERT_EQ(run.exitCode, 0) << fourcc << ": " << run.out << run.err;
+    EXPECT_EQ(nlohmann::json::parse(run.out)["matched"], 2) << fourcc;
+  }
 }
 
 TEST_F(VcameraPatternCheck, OneChangedByteFailsItsFrame) {

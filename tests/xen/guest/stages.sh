@@ -304,19 +304,6 @@ stage_be_alloc() {
   fi
 }
 
-# Whether the last stream_run passed, or failed only because the pattern checker cannot read
-# the format (vcamera-pattern-check reads a frame's number through libyuv, which reads neither
-# Y16 nor AR15-BE): every buffer whole, v4l2-ctl fine, no frame read as different.
-fourcc_stream_ok() {
-  if [ $stream_ok -eq 1 ]; then echo 1; return; fi
-  if [ "$got" = "$sfmt" ] && [ "$ctl" = "v4l2-ctl exit 0" ] && [ "$frames" -eq "$n" ] &&
-    [ "$bad" -eq 0 ] && tail -1 "$vout" | grep -q "^$n frames: 0 equal the test pattern, 0 differ, $n unreadable"; then
-    echo 1
-  else
-    echo 0
-  fi
-}
-
 # fourcc_three_char_be: ENUM_FMT on dev 3 lists 'Y16 ' and 'AR15-BE' (V4L2's codes
 # 0x20363159 and 0xb5315241) at 640x480, and both stream verified frames.
 stage_fourccs() {
@@ -335,10 +322,10 @@ stage_fourccs() {
   stream_frames=${VCX_FOURCC_FRAMES:-90}
   stream_pixfmt=0x20363159
   stream_run fourcc_y16 "$fmt_node" "Y16 " 640 480 --stream-mmap 4
-  ok_y16=$(fourcc_stream_ok) detail_y16=$stream_detail
+  ok_y16=$stream_ok detail_y16=$stream_detail
   stream_pixfmt=0xb5315241
   stream_run fourcc_ar15_be "$fmt_node" AR15-BE 640 480 --stream-mmap 4
-  ok_be=$(fourcc_stream_ok)
+  ok_be=$stream_ok
   stream_frames="" stream_pixfmt=""
   note="$fmt_node ENUM_FMT: ${listed:-nothing}; $detail_y16; $stream_detail"
   if [ "$y16" -eq 1 ] && [ "$be" -eq 1 ] && [ "$sizes" -eq 2 ] && [ "$ok_y16" -eq 1 ] &&
