@@ -15,6 +15,7 @@
 
 #include "backend/base/log.h"
 #include "backend/source/libcamera/format_mapping.h"
+#include "backend/source/libcamera/log_routing.h"
 
 namespace vcam::source::lc {
 namespace {
@@ -94,6 +95,7 @@ Result<std::unique_ptr<CameraLibrary>> CameraLibrary::start(base::EventLoop& loo
     return makeError(EBUSY,
                      "libcamera is already started in this process (it allows one CameraManager)");
   }
+  routeLibcameraLog();
   auto manager = std::make_unique<libcamera::CameraManager>();
   if (const int rc = manager->start(); rc < 0) {
     manager.reset();
