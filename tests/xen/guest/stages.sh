@@ -547,6 +547,17 @@ stages_guest_ad() {
 
 # The PVH driver domain: runs vcamera-backend and shows its log on the console.
 stages_driver_domain() {
+  # gntdev with dma-buf export (tests/xen/lib/modules.sh) in place of the stock one, before
+  # the backend opens /dev/xen/gntdev: EXP_FROM_REFS needs it, and a PVH domain.
+  if [ ! -f /vcx/xmod-built ]; then
+    check gntdev_dmabuf_load FAIL "not built: $(cat /vcx/xmod-status 2>/dev/null)"
+  elif modprobe -r xen-gntdev && modprobe xen-gntdev-dmabuf 2>/tmp/gntdev.txt; then
+    check gntdev_dmabuf_load PASS "xen_gntdev_dmabuf serves /dev/xen/gntdev" \
+      "(taint $(cat /sys/module/xen_gntdev_dmabuf/taint))"
+  else
+    check gntdev_dmabuf_load FAIL "modprobe: $(tail -1 /tmp/gntdev.txt)"
+    modprobe xen-gntdev
+  fi
   vcamera-backend --config /vcx/vcamera-backend.toml --log-level info >/tmp/backend.log 2>&1 &
   i=0
   while [ $i -lt 200 ] && ! grep -q 'serving as domain' /tmp/backend.log; do

@@ -1,9 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Shared helpers for the real-Xen harness: logging, content hashes, cache paths (sourced).
 
-# The Debian versions everything is pinned to; the kernel ABI must match the host's headers
-# because the frontend module is built on the host.
-VCX_KABI="${VCX_KABI:-6.1.0-56-amd64}"
+# The Debian versions everything follows. The kernel ABI (VCX_KABI, set at the end) must
+# match the host's headers because our modules are built on the host.
 VCX_XEN_PKG="xen-hypervisor-4.17-amd64"
 VCX_SUITE="bookworm"
 VCX_MIRROR="${VCX_MIRROR:-http://deb.debian.org/debian}"
@@ -44,3 +43,15 @@ vcx_publish() {
   rm -rf "$2"
   mv "$1" "$2"
 }
+
+# The kernel ABI Debian's linux-headers-amd64 depends on (its candidate version), e.g.
+# 6.1.0-56-amd64: guests and dom0 follow Debian's kernel updates. Empty when apt knows no such
+# package (no apt-get update yet).
+vcx_default_kabi() {
+  local version
+  version=$(vcx_pkg_version linux-headers-amd64)
+  [[ -n $version ]] || return 0
+  apt-cache show "linux-headers-amd64=$version" 2>/dev/null |
+    sed -n 's/^Depends:.*linux-headers-\([0-9][^ ,]*-amd64\) .*/\1/p' | head -1
+}
+VCX_KABI="${VCX_KABI:-$(vcx_default_kabi)}"

@@ -91,7 +91,8 @@ vcx_install_modules() { # staging kernel-tree module...
   cp "$ktree/lib/modules/$VCX_KABI"/modules.{builtin,builtin.modinfo,order} "$staging/lib/modules/$VCX_KABI/"
 }
 
-# The guest's initramfs; prints its path. Needs VCX_KMOD_* from vcx_build_kmod.
+# The guest's initramfs; prints its path. Needs VCX_KMOD_* from vcx_build_kmod and VCX_XMOD_*
+# from vcx_build_extra_modules.
 vcx_build_guest_image() { # root kernel-tree build-dir
   local root=$1 ktree=$2 build=$3 staging="$VCX_CACHE/staging-guest" key out
   rm -rf "$staging"
@@ -124,6 +125,8 @@ vcx_build_guest_image() { # root kernel-tree build-dir
     cp "$VCX_KMOD_DIR"/*.ko "$staging/lib/modules/$VCX_KABI/extra/"
     touch "$staging/vcx/kmod-built"
   fi
+  # gntdev with dma-buf and vimc (lib/modules.sh): the PVH driver domain boots this image.
+  vcx_install_extra_modules "$staging" "$ktree" "$staging/vcx"
   depmod -b "$staging" "$VCX_KABI"
   printf '%s\n' "$VCX_KMOD_STATUS" >"$staging/vcx/kmod-status"
   key=$(vcx_hash_tree "$staging")
@@ -137,7 +140,8 @@ vcx_build_guest_image() { # root kernel-tree build-dir
 }
 
 # dom0's initramfs: the Debian root's cpio (cached per root) followed by an overlay cpio with
-# our binaries, dom0's modules, the guest kernel and image, and the scenario. Prints its path.
+# our binaries, dom0's modules (with gntdev-dmabuf and vimc, not loaded), the guest kernel and
+# image, and the scenario. Prints its path.
 vcx_build_dom0_image() { # root kernel-tree build-dir guest-image config-file
   local root=$1 ktree=$2 build=$3 guest=$4 config=$5 staging="$VCX_CACHE/staging-dom0"
   local rootcpio="$root.cpio" key out
@@ -157,6 +161,7 @@ vcx_build_dom0_image() { # root kernel-tree build-dir guest-image config-file
   for b in "${bins[@]}"; do vcx_install_bin "$b" "$staging/vcx/bin/$(basename "$b")"; done
   # The root is usr-merged: /lib is a symlink the overlay must not replace.
   vcx_install_modules "$staging/usr" "$ktree" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
+  vcx_install_extra_modules "$staging/usr" "$ktree" "$staging/vcx"
   depmod -b "$staging/usr" "$VCX_KABI"
   cp "$ktree/boot/vmlinuz-$VCX_KABI" "$staging/vcx/guest/vmlinuz"
   cp "$guest" "$staging/vcx/guest/initrd.img"

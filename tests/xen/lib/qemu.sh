@@ -6,6 +6,9 @@
 # no AVX): see tests/xen/README.md, "Stability".
 VCX_QEMU_CPU=${VCX_QEMU_CPU:-max,-rdtscp,-xsave}
 
+# Added to Xen's command line (e.g. "hap_1gb=0 hap_2mb=0" for 4 KiB nested page tables).
+VCX_XEN_ARGS=${VCX_XEN_ARGS:-}
+
 # dom0 prints a heartbeat every 20 s; this much silence means it is stuck.
 VCX_STALL_SECONDS=${VCX_STALL_SECONDS:-120}
 
@@ -37,7 +40,7 @@ vcx_boot() { # xen kernel dom0-image serial-log limit-seconds
     -display none -vga none -monitor none -no-reboot -net none \
     -chardev "socket,id=com1,path=$socket,server=on,wait=off,logfile=$serial" -serial chardev:com1 \
     -kernel "$xen" \
-    -append "console=com1 com1=115200,8n1 dom0_mem=1536M,max:1536M dom0_max_vcpus=2 noreboot smap=0" \
+    -append "console=com1 com1=115200,8n1 dom0_mem=1536M,max:1536M dom0_max_vcpus=2 noreboot smap=0${VCX_XEN_ARGS:+ $VCX_XEN_ARGS}" \
     -initrd "$kernel console=hvc0 earlyprintk=xen rdinit=/init loglevel=4,$dom0" &
   pid=$!
   VCX_STALLED=0
