@@ -15,8 +15,8 @@ vcx_checks() { # mode
   echo compliance_single_planar compliance_multi_planar
   echo stream_mmap stream_userptr stream_dmabuf stream_mmap_multi_planar
   if [[ $1 != driver-domain ]]; then
-    echo be_alloc_stream fourcc_three_char_be ctrl_events backend_restart backend_restart_states
-    echo no_grants_left
+    echo be_alloc_refused_in_pv fourcc_three_char_be ctrl_events backend_restart
+    echo backend_restart_states no_grants_left attach_guestC guestC_boot be_alloc_stream
     echo dom0_files_after_capture
     echo attach_guestB guestB_boot guestA_destroyed_mid_stream reattach_guestA guestA_recreated
     echo guestA_reconnect_capture guestB_capture guestB_no_stall
