@@ -553,6 +553,15 @@ stages_guest_c() {
   fi
   mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
   stage_be_alloc
+  stage_dma_test_capture
+}
+
+# dma_test_capture: 90 frames of dev 4 (cam3, the stand-in DMA camera, "dma-test") in user
+# space, every one equal to the test pattern, whichever buffer path the backend took (dom0
+# checks what it said: zero_copy_fallback).
+stage_dma_test_capture() {
+  stage_vcamera_capture dma_test_capture 4 "YUYV:640x480" 90 separate
+  stage_capture_checksums dma_test_checksums dma_test_capture 90
 }
 
 stages_module() {
@@ -578,6 +587,7 @@ stages_guest_a2() {
 stages_guest_ad() {
   stage_vcamera_capture guestA_vcamera_capture $SP_DEV "$SP_FMT:${SP_W}x$SP_H" "$FRAMES" separate
   stage_capture_checksums guestA_capture_checksums guestA_vcamera_capture "$FRAMES"
+  stage_dma_test_capture
   stages_module
 }
 

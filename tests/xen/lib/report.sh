@@ -11,15 +11,18 @@ vcx_checks() { # mode
     echo backend_start
   fi
   echo attach_guestA guestA_boot guestA_vcamera_capture guestA_capture_checksums
+  [[ $1 == driver-domain ]] && echo dma_test_capture dma_test_checksums zero_copy_fallback
   echo kmod_build xmod_build kmod_load video_node
   echo compliance_single_planar compliance_multi_planar
   echo stream_mmap stream_userptr stream_dmabuf stream_mmap_multi_planar
   if [[ $1 != driver-domain ]]; then
     echo be_alloc_refused_in_pv fourcc_three_char_be ctrl_events backend_restart
-    echo backend_restart_states no_grants_left attach_guestC guestC_boot be_alloc_stream
+    echo backend_restart_states no_grants_left
     echo dom0_files_after_capture
     echo attach_guestB guestB_boot guestA_destroyed_mid_stream reattach_guestA guestA_recreated
     echo guestA_reconnect_capture guestB_capture guestB_no_stall
+    echo attach_guestC guestC_boot be_alloc_stream dma_test_capture dma_test_checksums
+    echo zero_copy_fallback
     echo backend_stop
   fi
   echo xen_guest_faults dom0_files_at_end
