@@ -547,13 +547,14 @@ stages_guest_a() {
 # Guest C (PVH: auto-translated, so the module can map the backend's pages into user space):
 # the be-alloc stream, through the module.
 stages_guest_c() {
+  # In user space first: once loaded, the module binds every vcamera device of the guest.
+  stage_dma_test_capture
   if [ ! -f /vcx/kmod-built ] || ! modprobe xen-camera-front >/tmp/modprobe.txt 2>&1; then
     check be_alloc_stream FAIL "module not loaded: $(tail -1 /tmp/modprobe.txt 2>/dev/null)"
     return
   fi
   mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
   stage_be_alloc
-  stage_dma_test_capture
 }
 
 # dma_test_capture: 90 frames of dev 4 (cam3, the stand-in DMA camera, "dma-test") in user
