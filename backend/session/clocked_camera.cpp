@@ -33,9 +33,7 @@ class ClockedCamera final : public CameraDriver {
     }
     ready_ = std::move(ready);
     if (clock_.active()) return {};
-    const auto period = std::chrono::nanoseconds(
-        static_cast<std::int64_t>(1'000'000'000ULL * rate_.denominator / rate_.numerator));
-    Result<base::LoopHandle> timer = loop_.addTimer(period, true, [this] { tick(); });
+    Result<base::LoopHandle> timer = startFrameClock(loop_, rate_, [this] { tick(); });
     if (!timer) return timer.error();
     clock_ = std::move(timer).value();
     return {};
@@ -65,6 +63,17 @@ class ClockedCamera final : public CameraDriver {
 };
 
 }  // namespace
+
+Result<base::LoopHandle> startFrameClock(base::EventLoop& loop, proto::FrameRate rate,
+                                         std::function<void()> tick) {
+  if (rate.numerator == 0 || rate.denominator == 0) {
+    return makeError(EINVAL, "a frame rate of " + std::to_string(rate.numerator) + "/" +
+                                 std::to_string(rate.denominator) + " has no period");
+  }
+  const auto period = std::chrono::nanoseconds(
+      static_cast<std::int64_t>(1'000'000'000ULL * rate.denominator / rate.numerator));
+  return loop.addTimer(period, true, std::move(tick));
+}
 
 DriverFactory clockedCameras(RendererFactory renderers) {
   return [renderers = std::move(renderers)](

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <deque>
 #include <map>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "backend/base/system_call.h"
 #include "backend/base/unique_fd.h"
 #include "backend/session/camera_hub.h"
+#include "backend/session/clocked_camera.h"
 #include "backend/session/copying_renderer.h"
 
 namespace vcam::session {
@@ -177,9 +177,7 @@ class DmaTestCamera final : public CameraDriver, public DirectCapture {
     if (!drawing_ || rate_.numerator == 0 || rate_.denominator == 0) {
       return makeError(EINVAL, "the camera has no format to run at");
     }
-    const auto period = std::chrono::nanoseconds(
-        static_cast<std::int64_t>(1'000'000'000ULL * rate_.denominator / rate_.numerator));
-    Result<base::LoopHandle> timer = loop_.addTimer(period, true, [this] { tick(); });
+    Result<base::LoopHandle> timer = startFrameClock(loop_, rate_, [this] { tick(); });
     if (!timer) return timer.error();
     clock_ = std::move(timer).value();
     return {};

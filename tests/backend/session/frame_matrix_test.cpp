@@ -9,6 +9,7 @@
 #include <vcamera/common/fourcc_code.h>
 
 #include "tests/backend/session/backend_harness.h"
+#include "tests/backend/session/format_cases.h"
 #include "tests/backend/session/streaming.h"
 
 namespace vcam::session {
@@ -16,19 +17,8 @@ namespace {
 
 using test::kGuestA;
 
-struct FormatCase {
-  const char* kind;
-  std::uint32_t fourcc;
-};
-
-constexpr FormatCase kFormats[] = {
-    {"packed", 0x56595559},       // YUYV
-    {"semiplanar", 0x3231564e},   // NV12
-    {"planar", 0x32315559},       // YU12 (YUV420), one memory plane
-    {"multiplanar", 0x32314d59},  // YM12 (YUV420M), three memory planes
-    {"rgb", 0x33424752},          // RGB3 (RGB24)
-    {"mjpeg", 0x47504a4d},        // MJPG
-};
+using test::FormatCase;
+constexpr const auto& kFormats = test::kFormatKinds;
 constexpr std::uint8_t kBufferCounts[] = {1, 2, 3, 8};
 
 // Streams `buffers` buffers of `format` and checks buffers + 2 frames.

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "tests/backend/session/backend_harness.h"
+#include "tests/backend/session/format_cases.h"
 #include "tests/backend/session/streaming.h"
 
 namespace vcam::session {
@@ -19,19 +20,8 @@ using test::kGuestA;
 using test::kGuestB;
 using test::PlanePlacement;
 
-struct FormatCase {
-  const char* kind;
-  std::uint32_t fourcc;
-};
-
-constexpr FormatCase kFormats[] = {
-    {"packed", 0x56595559},       // YUYV
-    {"semiplanar", 0x3231564e},   // NV12
-    {"planar", 0x32315559},       // YU12, one memory plane
-    {"multiplanar", 0x32314d59},  // YM12, three memory planes
-    {"rgb", 0x33424752},          // RGB3
-    {"mjpeg", 0x47504a4d},        // MJPG
-};
+using test::FormatCase;
+constexpr const auto& kFormats = test::kFormatKinds;
 constexpr std::uint32_t kYuyv = 0x56595559;
 constexpr std::uint32_t kYuv420m = 0x32314d59;
 
