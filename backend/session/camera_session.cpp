@@ -265,6 +265,17 @@ CameraSession::Reply CameraSession::bufCreate(const proto::BufCreateRequest& req
   return proto::ResponsePayload{};
 }
 
+CameraSession::Buffer CameraSession::withPlanes(std::unique_ptr<buffer::GuestBuffer> memory,
+                                                const proto::BufCreateRequest& request,
+                                                const proto::BufLayout& layout) {
+  Buffer held{std::move(memory), {}, layout.numPlanes, {}, nullptr, {}};
+  const std::span<std::byte> bytes = held.memory->bytes();
+  for (std::size_t i = 0; i < layout.numPlanes; ++i) {
+    held.planes[i] = bytes.subspan(request.planeOffset[i], layout.planeSize[i]);
+  }
+  return held;
+}
+
 Result<CameraSession::Buffer> CameraSession::makeBuffer(const proto::BufCreateRequest& request,
                                                         const proto::BufLayout& layout) {
   DirectCapture* camera = directRefused_ ? nullptr : hub_.directCapture();
@@ -278,11 +289,7 @@ Result<CameraSession::Buffer> CameraSession::makeBuffer(const proto::BufCreateRe
           ? buffer::shareBackendBuffer(xen_, address_.frontend, request.grefDirectory, layout.size)
           : buffer::mapFrontendBuffer(xen_, address_.frontend, request.grefDirectory, layout.size);
   if (!memory) return memory.error();
-  Buffer held{std::move(memory).value(), {}, layout.numPlanes, {}, nullptr, {}};
-  const std::span<std::byte> bytes = held.memory->bytes();
-  for (std::size_t i = 0; i < layout.numPlanes; ++i) {
-    held.planes[i] = bytes.subspan(request.planeOffset[i], layout.planeSize[i]);
-  }
+  Buffer held = withPlanes(std::move(memory).value(), request, layout);
   if (!config_.beAlloc && camera != nullptr) {
     if (Status shared = shareWithCamera(*camera, held, request, layout); !shared) {
       refuseDirect(shared.error());
@@ -332,11 +339,9 @@ Result<CameraSession::Buffer> CameraSession::cameraOwnedBuffer(
     giveBack();
     return withContext("the camera's buffer cannot be granted", memory.error());
   }
-  Buffer held{std::move(memory).value(), {}, layout.numPlanes, owned->id, &camera, {}};
-  const std::span<std::byte> bytes = held.memory->bytes();
-  for (std::size_t i = 0; i < layout.numPlanes; ++i) {
-    held.planes[i] = bytes.subspan(request.planeOffset[i], layout.planeSize[i]);
-  }
+  Buffer held = withPlanes(std::move(memory).value(), request, layout);
+  held.directId = owned->id;
+  held.camera = &camera;
   return held;
 }
 

@@ -98,6 +98,10 @@ class CameraSession final : public RequestHandler, public CameraUser {
   [[nodiscard]] Result<proto::BufLayout> currentLayout() const;
   [[nodiscard]] bool hasControl(proto::ControlType type) const;
   [[nodiscard]] bool configLocked() const { return numBufs_ > 0 || streaming_; }
+  /// A buffer of `memory` with its planes at the BUF_CREATE offsets (checked against `layout`).
+  [[nodiscard]] static Buffer withPlanes(std::unique_ptr<buffer::GuestBuffer> memory,
+                                         const proto::BufCreateRequest& request,
+                                         const proto::BufLayout& layout);
   /// Maps (or for be-alloc, shares) the memory of a new buffer; zero copy where it can.
   [[nodiscard]] Result<Buffer> makeBuffer(const proto::BufCreateRequest& request,
                                           const proto::BufLayout& layout);
