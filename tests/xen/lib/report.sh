@@ -21,8 +21,10 @@ vcx_checks() { # mode
     echo dom0_files_after_capture
     echo attach_guestB guestB_boot guestA_destroyed_mid_stream reattach_guestA guestA_recreated
     echo guestA_reconnect_capture guestB_capture guestB_no_stall
-    echo attach_guestC guestC_boot be_alloc_stream dma_test_capture dma_test_checksums
-    echo zero_copy_fallback
+    # Guest C (PVH) only with --pvh-guest (run's pvh_guest).
+    ((${pvh_guest:-0})) &&
+      echo attach_guestC guestC_boot be_alloc_stream dma_test_capture dma_test_checksums \
+        zero_copy_fallback
     echo backend_stop
   fi
   echo xen_guest_faults dom0_files_at_end
