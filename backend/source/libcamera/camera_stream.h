@@ -134,7 +134,11 @@ class CameraStream {
   /// following each other, sizeImage at least the stream's frameSize.
   [[nodiscard]] const fourcc::Layout& directLayout() const { return directLayout_; }
   /// Wraps a caller's buffer as a FrameBuffer (the fd is duplicated: the caller may close its
-  /// own once removeBuffer() returned). Rules in importedPlanes(); EINVAL before configure().
+  /// own once removeBuffer() returned). Rules in importedPlanes(); EINVAL before configure();
+  /// ENOTSUP when the driver could not capture into it (cameraCanImport(): libcamera 0.0.3
+  /// aborts the process on a buffer the kernel refuses). The first call learns what memory
+  /// the driver captures into from a buffer it allocates, so it needs the camera stopped
+  /// (EBUSY while it runs).
   [[nodiscard]] Result<DirectId> importBuffer(std::span<const BufferPlane> memPlanes);
   /// Hands out one of the camera's own buffers. libcamera allocates bufferCount at a time and
   /// only while the camera is stopped: the rest are kept for later calls (EBUSY while
@@ -202,6 +206,8 @@ class CameraStream {
   void stopDirect(bool cameraStopped);
   [[nodiscard]] Result<OwnedBuffer> handOutSpare();
   void requeue(libcamera::Request* request);
+  /// cameraMemory_, learned from a buffer libcamera allocates (and frees) when still unknown.
+  Result<std::string> cameraMemory();
   void cameraGone();
   [[nodiscard]] std::optional<FloatRange> rangeOf(proto::ControlType type) const;
   [[nodiscard]] std::string prefix() const { return "libcamera/" + id_; }
@@ -232,6 +238,7 @@ class CameraStream {
   std::size_t maxAtCamera_ = 1;      ///< the stream's bufferCount
   std::map<DirectId, DirectBuffer> direct_;
   std::vector<std::unique_ptr<libcamera::FrameBuffer>> spares_;  ///< owned, not handed out
+  std::string cameraMemory_;  ///< exporter name of the driver's own buffers, once learned
   std::deque<DirectId> waiting_;
   std::size_t atCamera_ = 0;
   DirectId nextId_ = 1;

@@ -16,6 +16,7 @@
 #include "backend/base/log.h"
 #include "backend/base/system_call.h"
 #include "backend/source/libcamera/camera_stream.h"
+#include "backend/source/libcamera/import_check.h"
 #include "backend/source/libcamera/request_cookie.h"
 
 namespace vcam::source::lc {
@@ -44,6 +45,13 @@ Result<DirectId> CameraStream::importBuffer(std::span<const BufferPlane> memPlan
   Result<std::vector<BufferPlane>> planes =
       importedPlanes(*format_, directLayout_, memPlanes, size);
   if (!planes) return withContext(prefix(), planes.error());
+  Result<std::string> exporter = dmaBufExporter(memPlanes[0].fd);
+  if (!exporter) return withContext(prefix() + ": the buffer", exporter.error());
+  Result<std::string> memory = cameraMemory();
+  if (!memory) return memory.error();
+  if (Status importable = cameraCanImport(*memory, *exporter); !importable) {
+    return withContext(prefix() + ": the driver cannot capture into it", importable.error());
+  }
   if (nextId_ == 0) return makeError(ENOSPC, prefix() + ": no buffer ids left");
 
   // Our own reference to the dma-buf, shared by the planes: the FrameBuffer holds it until
@@ -66,6 +74,30 @@ Result<DirectId> CameraStream::importBuffer(std::span<const BufferPlane> memPlan
                    "buffer " + std::to_string(id) + ": a dma-buf of " + std::to_string(size) +
                        " bytes in " + std::to_string(framePlanes.size()) + " planes");
   return id;
+}
+
+Result<std::string> CameraStream::cameraMemory() {
+  if (!cameraMemory_.empty()) return cameraMemory_;
+  if (running_) {
+    return makeError(EBUSY, prefix() +
+                                ": what memory its driver captures into is learned from a "
+                                "buffer libcamera allocates, which it does only while stopped");
+  }
+  libcamera::FrameBufferAllocator allocator(camera_);
+  const int count = allocator.allocate(stream_);
+  if (count <= 0) {
+    return libcameraError(count == 0 ? -ENOMEM : count, prefix() + ": allocate a buffer");
+  }
+  const std::vector<std::unique_ptr<libcamera::FrameBuffer>>& buffers = allocator.buffers(stream_);
+  if (buffers.empty() || buffers.front()->planes().empty()) {
+    return makeError(EINVAL, prefix() + ": libcamera allocated a buffer with no planes");
+  }
+  Result<std::string> exporter = dmaBufExporter(buffers.front()->planes().front().fd.get());
+  if (!exporter) return withContext(prefix() + ": its own buffer", exporter.error());
+  cameraMemory_ = *exporter;
+  base::logMessage(LogLevel::Info, prefix(),
+                   "its driver captures into " + cameraMemory_ + " memory");
+  return cameraMemory_;
 }
 
 Result<OwnedBuffer> CameraStream::allocateBuffer() {

@@ -132,61 +132,49 @@ TEST_F(DirectCaptureTest, LeftoverBuffersAreHandedOutWhileRunningThenItIsBusy) {
   EXPECT_TRUE(stream_->allocateBuffer()) << "stopped, it allocates again";
 }
 
-TEST_F(DirectCaptureTest, AnImportedDmaBufIsFilled) {
-  // A dma-buf from elsewhere: one of the camera's own, imported a second time.
-  Result<OwnedBuffer> source = stream_->allocateBuffer();
-  ASSERT_TRUE(source) << source.error().message;
-  const std::uint32_t length =
-      static_cast<std::uint32_t>(source->shape.size - source->shape.planeOffset[0]);
-  ASSERT_EQ(source->shape.planeOffset[0], 0U);
-  const BufferPlane plane{source->fd, 0, length};
-  Result<DirectId> imported = stream_->importBuffer(std::span<const BufferPlane>(&plane, 1));
-  ASSERT_TRUE(imported) << imported.error().message;
+TEST_F(DirectCaptureTest, ImportedDmaBufsAreFilled) {
+  // Dma-bufs from elsewhere: the camera's own, imported a second time. Four of them: drivers
+  // start streaming only with a few buffers queued (vimc wants two).
+  std::vector<OwnedBuffer> sources;
+  std::vector<DirectId> imported;
+  for (int i = 0; i < 4; ++i) {
+    Result<OwnedBuffer> source = stream_->allocateBuffer();
+    ASSERT_TRUE(source) << source.error().message;
+    ASSERT_EQ(source->shape.planeOffset[0], 0U);
+    const BufferPlane plane{source->fd, 0, static_cast<std::uint32_t>(source->shape.size)};
+    Result<DirectId> id = stream_->importBuffer(std::span<const BufferPlane>(&plane, 1));
+    ASSERT_TRUE(id) << id.error().message;
+    sources.push_back(*source);
+    imported.push_back(*id);
+  }
   std::vector<DirectFrame> filled;
   std::optional<Error> failure;
   ASSERT_TRUE(stream_->startDirect([&](const DirectFrame& frame) { filled.push_back(frame); },
                                    [&](const Error& error) { failure = error; }));
-  ASSERT_TRUE(stream_->queueBuffer(*imported));
+  for (DirectId id : imported) ASSERT_TRUE(stream_->queueBuffer(id));
   ASSERT_TRUE(runUntil([&] { return !filled.empty() || failure; }));
   ASSERT_FALSE(failure) << failure->message;
-  EXPECT_EQ(filled.front().id, *imported);
+  EXPECT_NE(std::find(imported.begin(), imported.end(), filled.front().id), imported.end());
   stream_->stop();
-  stream_->removeBuffer(*imported);
-  stream_->removeBuffer(source->id);
+  for (DirectId id : imported) stream_->removeBuffer(id);
+  for (const OwnedBuffer& source : sources) stream_->removeBuffer(source.id);
 }
 
-TEST_F(DirectCaptureTest, ABufferTheKernelRefusesEndsTheCaptureWithOneFailure) {
-  // A memfd is no dma-buf: QBUF refuses it as it refuses a gntdev dma-buf a vmalloc driver
-  // cannot map, and libcamera cancels the request.
+TEST_F(DirectCaptureTest, ABufferThatIsNoDmaBufIsRefusedAtImport) {
+  // A memfd is no dma-buf: refused before libcamera sees it, which would abort the process
+  // when QBUF fails (libcamera 0.0.3 keeps the failed buffer's cache slot and streamOff()
+  // asserts that none is left).
   const std::uint64_t size =
       (stream_->directLayout().memPlanes[0].sizeImage + 4095ULL) / 4096 * 4096;
-  std::vector<base::UniqueFd> memfds;
-  std::vector<DirectId> ids;
-  for (int i = 0; i < 2; ++i) {
-    base::UniqueFd fd(::memfd_create("not-a-dma-buf", MFD_CLOEXEC));
-    ASSERT_TRUE(fd.valid());
-    ASSERT_EQ(::ftruncate(fd.get(), static_cast<off_t>(size)), 0);
-    const BufferPlane plane{fd.get(), 0, static_cast<std::uint32_t>(size)};
-    Result<DirectId> id = stream_->importBuffer(std::span<const BufferPlane>(&plane, 1));
-    ASSERT_TRUE(id) << id.error().message;
-    ids.push_back(*id);
-    memfds.push_back(std::move(fd));
-  }
-  int frames = 0;
-  std::vector<Error> failures;
-  ASSERT_TRUE(stream_->startDirect([&](const DirectFrame&) { ++frames; },
-                                   [&](const Error& error) { failures.push_back(error); }));
-  for (DirectId id : ids) ASSERT_TRUE(stream_->queueBuffer(id));
-  ASSERT_TRUE(runUntil([&] { return !failures.empty(); }));
-  static_cast<void>(loop_->runOnce(200ms));  // the second cancellation, if it were reported
-  ASSERT_EQ(failures.size(), 1U);
-  EXPECT_EQ(failures[0].code, ENOTSUP);
-  EXPECT_NE(failures[0].message.find("cannot import the guest's buffers"), std::string::npos)
-      << failures[0].message;
-  EXPECT_NE(failures[0].message.find("frames are copied"), std::string::npos);
-  EXPECT_EQ(frames, 0);
+  base::UniqueFd fd(::memfd_create("not-a-dma-buf", MFD_CLOEXEC));
+  ASSERT_TRUE(fd.valid());
+  ASSERT_EQ(::ftruncate(fd.get(), static_cast<off_t>(size)), 0);
+  const BufferPlane plane{fd.get(), 0, static_cast<std::uint32_t>(size)};
+  Result<DirectId> id = stream_->importBuffer(std::span<const BufferPlane>(&plane, 1));
+  ASSERT_FALSE(id);
+  EXPECT_EQ(id.error().code, EINVAL);
+  EXPECT_NE(id.error().message.find("not a dma-buf"), std::string::npos) << id.error().message;
   EXPECT_FALSE(stream_->streaming());
-  for (DirectId id : ids) stream_->removeBuffer(id);
 }
 
 TEST_F(DirectCaptureTest, BuffersOfAnEarlierConfigurationAndUnknownOnesAreRefused) {
