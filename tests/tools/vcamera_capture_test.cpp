@@ -146,6 +146,34 @@ TEST_F(VcameraCapture, CapturesFramesFromTheBackendAndSavesPngs) {
   EXPECT_TRUE(broker->violations.empty());
 }
 
+TEST_F(VcameraCapture, RawWritesEveryFrameAsTheGuestGotItForAnOutsideChecker) {
+  attach("cam0");
+  Result<emu::ChildProcess> backend = startBackend("", dir_ / "backend.log");
+  ASSERT_TRUE(backend) << backend.error().message;
+  const fs::path raw = dir_ / "frames.raw";
+  testsupport::CliRun run = capture({"--frames", "6", "--raw", raw.string(), "--json"});
+  ASSERT_EQ(run.exitCode, 0) << run.err;
+  EXPECT_EQ(nlohmann::json::parse(run.out)["raw_bytes"], 6 * 614400);
+  ASSERT_EQ(fs::file_size(raw), 6u * 614400u);
+  // The pattern checker reads each frame's number from its pixels: six frames of the
+  // pattern, in order.
+  testsupport::CliRun checked = testsupport::runCli(
+      VCAMERA_PATTERN_CHECK_BIN,
+      {"--format", "YUYV:640x480", "--frames", "6", "--json", raw.string()}, dir_);
+  ASSERT_EQ(checked.exitCode, 0) << checked.out << checked.err;
+  EXPECT_EQ(nlohmann::json::parse(checked.out)["matched"], 6);
+  ASSERT_TRUE(backend->signal(SIGTERM));
+  EXPECT_EQ(backend->wait().value(), 0);
+}
+
+TEST_F(VcameraCapture, ARawFileThatCannotBeCreatedFailsWithOne) {
+  attach("cam0");
+  testsupport::CliRun run =
+      capture({"--frames", "1", "--raw", (dir_ / "no-such-dir" / "frames.raw").string()});
+  EXPECT_EQ(run.exitCode, 1);
+  EXPECT_NE(run.err.find("--raw: cannot create"), std::string::npos) << run.err;
+}
+
 TEST_F(VcameraCapture, AMalformedFormatIsRefusedWithTwo) {
   testsupport::CliRun run = capture({"--format", "YUYV640x480"});
   EXPECT_EQ(run.exitCode, 2);

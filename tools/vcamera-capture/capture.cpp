@@ -3,9 +3,11 @@
 #include "tools/vcamera-capture/capture.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <memory>
 
 #include <vcamera/common/fourcc_code.h>
 #include <vcamera/fourcc/format_info.h>
@@ -56,8 +58,8 @@ Status savePng(const proto::ConfigResponse& config, std::span<const std::byte> b
 
 class Capture {
  public:
-  Capture(frontend::CameraClient& client, const CaptureOptions& options)
-      : client_(client), options_(options) {}
+  Capture(frontend::CameraClient& client, const CaptureOptions& options, std::FILE* raw)
+      : client_(client), options_(options), raw_(raw) {}
 
   Result<CaptureReport> run() {
     if (Status configured = configure(); !configured) return configured.error();
@@ -70,6 +72,9 @@ class Capture {
       return started.error();
     }
     if (Status streamed = stream(); !streamed) return streamed.error();
+    if (raw_ != nullptr && std::fflush(raw_) != 0) {
+      return makeError(errno, "--raw: writing " + options_.rawPath + " failed");
+    }
     report_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (Result<proto::Response> stopped = call(Operation::StreamStop, {}); !stopped) {
       return stopped.error();
@@ -149,6 +154,25 @@ class Capture {
     return true;
   }
 
+  // The frame's planes as they sit in the buffer (the whole plane; only the bytes used when
+  // compressed), appended to the --raw file.
+  Status writeRaw(std::uint8_t index, std::uint32_t used) {
+    const std::span<const std::byte> got = client_.bufferBytes(index);
+    const bool compressed = fourcc::fromV4l2(config_.pixelFormat).isCompressed();
+    for (std::size_t i = 0; i < layout_.numPlanes; ++i) {
+      const std::size_t length = compressed ? used : layout_.planeSize[i];
+      if (offsets_[i] > got.size() || length > got.size() - offsets_[i]) {
+        return makeError(EOVERFLOW, "--raw: plane " + std::to_string(i) + " lies outside buffer " +
+                                        std::to_string(index));
+      }
+      if (std::fwrite(got.data() + offsets_[i], 1, length, raw_) != length) {
+        return makeError(EIO, "--raw: writing " + options_.rawPath + " failed");
+      }
+      report_.rawBytes += length;
+    }
+    return {};
+  }
+
   Status createBuffers() {
     Result<proto::Response> layout = call(Operation::BufGetLayout, {});
     if (!layout) return layout.error();
@@ -207,6 +231,9 @@ class Capture {
         }
         report_.pngs.push_back(path);
       }
+      if (raw_) {
+        if (Status written = writeRaw(frame->index, frame->usedSize); !written) return written;
+      }
       ++report_.frames;
       if (Status requeued = queue(frame->index); !requeued) return requeued;
     }
@@ -223,15 +250,26 @@ class Capture {
   std::array<std::vector<std::byte>, XENCAMERA_MAX_PLANE> expected_;
   std::map<std::uint8_t, Clock::time_point> queuedAt_;
   std::vector<double> latencies_;
+  std::FILE* raw_;  ///< --raw, or null
+};
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
 };
 
 }  // namespace
 
 Result<CaptureReport> capture(xen::XenTransport& xen, const CaptureOptions& options) {
+  // Before connecting: a bad path costs the backend nothing.
+  std::unique_ptr<std::FILE, FileCloser> raw;
+  if (!options.rawPath.empty()) {
+    raw.reset(std::fopen(options.rawPath.c_str(), "wb"));
+    if (!raw) return makeError(errno, "--raw: cannot create " + options.rawPath);
+  }
   Result<std::unique_ptr<frontend::CameraClient>> client =
       frontend::CameraClient::connect(xen, {options.devId, std::chrono::milliseconds(5000)});
   if (!client) return client.error();
-  Result<CaptureReport> report = Capture(**client, options).run();
+  Result<CaptureReport> report = Capture(**client, options, raw.get()).run();
   Status disconnected = (*client)->disconnect();
   if (!report) return report;
   if (!disconnected) return disconnected.error();

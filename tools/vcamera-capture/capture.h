@@ -26,6 +26,10 @@ struct CaptureOptions {
   std::string outputDir = ".";
   /// Compare every frame with the built-in test pattern's frame of its sequence number.
   bool verifyTestPattern = false;
+  /// Append every frame's planes, one after the other, to this file (empty: none): what
+  /// `v4l2-ctl --stream-to` writes, so frames of a camera that is not the test pattern can be
+  /// compared with golden checksums outside.
+  std::string rawPath;
 };
 
 /// What a capture measured. Latency is, per frame, the time from handing the buffer to the
@@ -44,6 +48,7 @@ struct CaptureReport {
   std::uint32_t verified = 0;    ///< frames equal to the test pattern (with verifyTestPattern)
   std::uint32_t mismatched = 0;  ///< frames that differ from it
   std::optional<std::uint32_t> firstMismatch;  ///< seq_num of the first that differed
+  std::uint64_t rawBytes = 0;                  ///< written to rawPath
 };
 
 /// Connects as frontend `xen.self`, captures, tears everything down (buffers destroyed, device

@@ -49,6 +49,7 @@ nlohmann::json toJson(const vcam::capture::CaptureReport& report) {
             {"p99", report.latencyP99Ms},
             {"max", report.latencyMaxMs}}},
           {"pngs", report.pngs},
+          {"raw_bytes", report.rawBytes},
           {"verified", report.verified},
           {"mismatched", report.mismatched}};
 }
@@ -79,6 +80,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   cli.add_flag("--verify", options.verifyTestPattern,
                "compare every frame with the test pattern's (exit 1 if any differs)");
+  cli.add_option("--raw", options.rawPath,
+                 "write every frame's planes to this file, one frame after another");
   cli.add_flag("--json", json, "print the report as JSON");
   try {
     cli.parse(argc, argv);
@@ -131,6 +134,10 @@ int main(int argc, char** argv) {
               report->latencyP50Ms, report->latencyP90Ms, report->latencyP99Ms,
               report->latencyMaxMs);
   for (const std::string& png : report->pngs) std::printf("saved      %s\n", png.c_str());
+  if (!options.rawPath.empty()) {
+    std::printf("raw        %llu bytes in %s\n", static_cast<unsigned long long>(report->rawBytes),
+                options.rawPath.c_str());
+  }
   if (options.verifyTestPattern) {
     std::printf("verified   %u frames equal the test pattern, %u differ", report->verified,
                 report->mismatched);

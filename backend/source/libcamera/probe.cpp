@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,7 @@ using source::lc::CameraStream;
 constexpr std::string_view kUsage =
     "usage: vcamera-lc-probe [list]\n"
     "       vcamera-lc-probe capture SELECTOR [--format FOURCC] [--size WxH] [--rate N/D]\n"
-    "                        [--frames N] [--timeout-ms MS] [--debug]\n"
+    "                        [--frames N] [--timeout-ms MS] [--raw FILE] [--debug]\n"
     "SELECTOR: a libcamera camera id or #N (index in the list), optionally after 'libcamera:'\n";
 
 std::string quoted(std::string_view text) {
@@ -107,7 +108,22 @@ struct CaptureOptions {
   proto::FormatChoice wanted{0, {640, 480}, {30, 1}};
   std::uint32_t frames = 10;
   std::uint32_t timeoutMs = 10000;
+  std::string rawPath;  ///< every frame's planes appended here (golden frames for the harness)
 };
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+// Appends the frame's memory planes to `raw`: what a guest's buffer holds of this frame.
+bool writeRaw(std::FILE* raw, const source::lc::CapturedFrame& frame) {
+  for (std::uint32_t i = 0; i < frame.layout.numMemPlanes; ++i) {
+    const std::span<const std::byte> plane = frame.memPlanes[i];
+    if (std::fwrite(plane.data(), 1, plane.size(), raw) != plane.size()) return false;
+  }
+  return true;
+}
 
 int capture(CameraLibrary& library, base::EventLoop& loop, const CaptureOptions& options) {
   Result<std::string> id = library.resolve(options.selector);
@@ -140,7 +156,16 @@ int capture(CameraLibrary& library, base::EventLoop& loop, const CaptureOptions&
               chosen->resolution.height, chosen->frameRate.numerator, chosen->frameRate.denominator,
               static_cast<unsigned>(stream.layout().totalSize),
               stream.layout().memPlanes[0].bytesPerLine);
+  File raw;
+  if (!options.rawPath.empty()) {
+    raw.reset(std::fopen(options.rawPath.c_str(), "wb"));
+    if (!raw) {
+      std::fprintf(stderr, "vcamera-lc-probe: --raw: cannot create %s\n", options.rawPath.c_str());
+      return 1;
+    }
+  }
   std::uint32_t received = 0;
+  bool writeFailed = false;
   bool unplugged = false;
   stream.setGoneHandler([&] {
     unplugged = true;
@@ -153,6 +178,7 @@ int capture(CameraLibrary& library, base::EventLoop& loop, const CaptureOptions&
                 static_cast<unsigned long long>(frame.timestampNs), frame.bytesUsed[0],
                 frame.memPlanes[0].size(), frame.ok ? "ok" : "error",
                 static_cast<unsigned long long>(checksum));
+    if (raw && frame.ok && !writeRaw(raw.get(), frame)) writeFailed = true;
     if (++received >= options.frames) loop.stop();
   });
   if (!started) {
@@ -167,7 +193,9 @@ int capture(CameraLibrary& library, base::EventLoop& loop, const CaptureOptions&
   if (!ran) std::fprintf(stderr, "vcamera-lc-probe: %s\n", ran.error().message.c_str());
   if (unplugged) std::fprintf(stderr, "vcamera-lc-probe: the camera was unplugged\n");
   std::printf("%u of %u frames\n", received, options.frames);
-  return ran && received >= options.frames ? 0 : 1;
+  if (writeFailed)
+    std::fprintf(stderr, "vcamera-lc-probe: --raw: writing %s failed\n", options.rawPath.c_str());
+  return ran && received >= options.frames && !writeFailed ? 0 : 1;
 }
 
 bool parseNumber(std::string_view text, std::uint32_t& value) {
@@ -204,6 +232,8 @@ int main(int argc, char** argv) {
       options.wanted.frameRate = *rate;
     } else if (arg == "--frames" && hasValue) {
       if (!parseNumber(args[++i], options.frames)) return std::fputs(kUsage.data(), stderr), 2;
+    } else if (arg == "--raw" && hasValue) {
+      options.rawPath = args[++i];
     } else if (arg == "--timeout-ms" && hasValue) {
       if (!parseNumber(args[++i], options.timeoutMs)) return std::fputs(kUsage.data(), stderr), 2;
     } else if (command == "capture" && options.selector.empty() && !arg.starts_with("--")) {
