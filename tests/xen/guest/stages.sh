@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # The guests' test stages (busybox sh, sourced by /init). Each check prints one marker line:
 # "@@VCX CHECK <name> PASS|FAIL <detail>"; stage output goes to the console for failure tails.
+. /vcx/vimc.sh # VIMC_*, frame_digests, libcamera with vimc (the driver domain's stages)
 
 mark() { echo "@@VCX $*"; }
 check() { name=$1 status=$2; shift 2; mark "CHECK $name $status $*"; }
@@ -529,7 +530,9 @@ stages_module_more() {
 stages_guest_a() {
   stage_vcamera_capture guestA_vcamera_capture $SP_DEV "$SP_FMT:${SP_W}x$SP_H" "$FRAMES" separate
   stage_capture_checksums guestA_capture_checksums guestA_vcamera_capture "$FRAMES"
+  stage_vimc_frames be-alloc
   stages_module
+  stage_vimc_frames mmap
   stages_module_more
   # The endless stream goes through the module (loaded again after the grants stage), else
   # in user space.
@@ -589,7 +592,33 @@ stages_guest_ad() {
   stage_vcamera_capture guestA_vcamera_capture $SP_DEV "$SP_FMT:${SP_W}x$SP_H" "$FRAMES" separate
   stage_capture_checksums guestA_capture_checksums guestA_vcamera_capture "$FRAMES"
   stage_dma_test_capture
+  stage_vimc_frames be-alloc
   stages_module
+  stage_vimc_frames mmap
+}
+
+# vimc through Xen into guest A: FRAMES lines with the md5s of what arrived, which dom0
+# compares with the driver domain's GOLDEN line. $1: be-alloc (dev 6, user space, before the
+# module binds it) or mmap (dev 5, the module's /dev/video node).
+stage_vimc_frames() { # be-alloc|mmap
+  raw=/tmp/vimc-$1.raw
+  if [ "$1" = be-alloc ]; then
+    vcamera-capture --dev 6 --format $VIMC_FOURCC:${VIMC_W}x$VIMC_H --frames $VIMC_FRAMES \
+      --raw $raw >/tmp/vimc-$1.txt 2>&1
+    rc=$?
+  else
+    node=$(wait_node 5 30)
+    if [ -z "$node" ]; then
+      mark "FRAMES vimc_$1 exit=nonode frames=0 rest=0"
+      return
+    fi
+    v4l2-ctl -d "$node" --set-fmt-video="width=$VIMC_W,height=$VIMC_H,pixelformat=$VIMC_FOURCC" \
+      --stream-mmap 4 --stream-count $VIMC_FRAMES --stream-to $raw >/tmp/vimc-$1.txt 2>&1
+    rc=$?
+  fi
+  tail -5 /tmp/vimc-$1.txt
+  frame_digests $raw $VIMC_FRAME_BYTES
+  mark "FRAMES vimc_$1 exit=$rc frames=$digest_frames rest=$digest_rest $digests"
 }
 
 # The PVH driver domain: runs vcamera-backend and shows its log on the console.
@@ -605,6 +634,7 @@ stages_driver_domain() {
     check gntdev_dmabuf_load FAIL "modprobe: $(tail -1 /tmp/gntdev.txt)"
     modprobe xen-gntdev
   fi
+  stage_vimc_libcamera
   vcamera-backend --config /vcx/vcamera-backend.toml --log-level info >/tmp/backend.log 2>&1 &
   i=0
   while [ $i -lt 200 ] && ! grep -q 'serving as domain' /tmp/backend.log; do

@@ -91,6 +91,29 @@ vcx_install_modules() { # staging kernel-tree module...
   cp "$ktree/lib/modules/$VCX_KABI"/modules.{builtin,builtin.modinfo,order} "$staging/lib/modules/$VCX_KABI/"
 }
 
+# What libcamera needs in the PVH driver domain (this image) to find vimc: systemd-udevd and
+# udevadm with udev's rules (libcamera enumerates cameras through udev's database), the IPA
+# modules with their signatures and proxies, their data; and the programs that use it there:
+# vcamera-lc-probe (lists cameras, captures the golden frames) and the camera gtests.
+vcx_install_libcamera() { # staging root build-dir
+  local staging=$1 root=$2 build=$3 ipa=usr/lib/x86_64-linux-gnu/libcamera f
+  mkdir -p "$staging/usr/bin" "$staging/usr/lib/systemd" "$staging/usr/lib/udev" "$staging/etc/udev"
+  cp -a "$root/usr/bin/udevadm" "$staging/usr/bin/"
+  ln -sf /usr/bin/udevadm "$staging/usr/lib/systemd/systemd-udevd" # udevadm, by its name
+  cp -a "$root/usr/lib/udev/rules.d" "$staging/usr/lib/udev/"
+  cp -a "$root/etc/udev/udev.conf" "$staging/etc/udev/" 2>/dev/null || true
+  mkdir -p "$staging/$ipa" "$staging/usr/share"
+  cp -a "$root/$ipa"/. "$staging/$ipa/"
+  cp -a "$root/usr/share/libcamera" "$staging/usr/share/"
+  vcx_install_bin "$build/backend/source/libcamera/vcamera-lc-probe" "$staging/vcx/bin/vcamera-lc-probe"
+  for f in source_lc_camera_stream_direct_test source_lc_camera_library_test; do
+    vcx_install_bin "$build/tests/backend/source/libcamera/$f" "$staging/vcx/bin/$f"
+  done
+  vcx_install_libs "$staging" "$root" "$root/usr/bin/udevadm" "$root"/$ipa/ipa_vimc.so \
+    "$root"/$ipa/vimc_ipa_proxy "$build/backend/source/libcamera/vcamera-lc-probe" \
+    "$build/tests/backend/source/libcamera/source_lc_camera_stream_direct_test"
+}
+
 # The guest's initramfs; prints its path. Needs VCX_KMOD_* from vcx_build_kmod and VCX_XMOD_*
 # from vcx_build_extra_modules.
 vcx_build_guest_image() { # root kernel-tree build-dir
@@ -100,6 +123,7 @@ vcx_build_guest_image() { # root kernel-tree build-dir
   cp /bin/busybox "$staging/bin/busybox"
   cp "$VCX_HERE/guest/init" "$staging/init"
   cp "$VCX_HERE/guest/stages.sh" "$staging/vcx/stages.sh"
+  cp "$VCX_HERE/common/vimc.sh" "$staging/vcx/vimc.sh"
   cp "$VCX_HERE/dom0/vcamera-backend.toml" "$staging/vcx/vcamera-backend.toml" # driver domain
   chmod +x "$staging/init"
   cp "$root/usr/bin/v4l2-ctl" "$root/usr/bin/v4l2-compliance" "$staging/usr/bin/"
@@ -111,6 +135,7 @@ vcx_build_guest_image() { # root kernel-tree build-dir
   vcx_install_libs "$staging" "$root" "$root/usr/bin/v4l2-ctl" "$root/usr/bin/v4l2-compliance" \
     "$build/tools/vcamera-capture/vcamera-capture" "$build/backend/app/vcamera-backend" \
     "$build/tools/vcamera-pattern-check/vcamera-pattern-check"
+  vcx_install_libcamera "$staging" "$root" "$build"
   local modules=(xen-evtchn xen-gntdev xen-gntalloc xenfs vivid videobuf2-vmalloc
     videobuf2-dma-sg videobuf2-dma-contig videobuf2-v4l2 videodev)
   if [[ -n $VCX_KMOD_DIR ]]; then
@@ -153,11 +178,14 @@ vcx_build_dom0_image() { # root kernel-tree build-dir guest-image config-file
   mkdir -p "$staging"/{vcx/bin,vcx/guest,usr/lib}
   cp "$VCX_HERE/dom0/init" "$staging/init"
   cp "$VCX_HERE/dom0/scenario" "$staging/vcx/scenario"
+  cp "$VCX_HERE/common/vimc.sh" "$staging/vcx/vimc.sh"
   cp "$config" "$staging/vcx/config.sh"
   cp "$VCX_HERE/dom0/vcamera-backend.toml" "$staging/vcx/vcamera-backend.toml"
   chmod +x "$staging/init" "$staging/vcx/scenario"
   local bins=("$build/backend/app/vcamera-backend" "$build/tools/vcamera-ctl/vcamera-ctl"
-    "$build/tests/backend/xen/real/xen_real_test") b
+    "$build/tests/backend/xen/real/xen_real_test" "$build/backend/source/libcamera/vcamera-lc-probe"
+    "$build/tests/backend/source/libcamera/source_lc_camera_stream_direct_test"
+    "$build/tests/backend/source/libcamera/source_lc_camera_library_test") b
   for b in "${bins[@]}"; do vcx_install_bin "$b" "$staging/vcx/bin/$(basename "$b")"; done
   # The root is usr-merged: /lib is a symlink the overlay must not replace.
   vcx_install_modules "$staging/usr" "$ktree" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs

@@ -4,7 +4,8 @@
 
 # Packages installed into the Debian root on top of minbase. Our binaries' runtime libraries
 # are added by vcx_runtime_packages.
-VCX_ROOT_PACKAGES=(xen-utils-4.17 xenstore-utils v4l-utils kmod procps)
+# udev and libcamera-ipa: libcamera with vimc in the driver domain (no cam: it pulls in Qt).
+VCX_ROOT_PACKAGES=(xen-utils-4.17 xenstore-utils v4l-utils kmod procps udev libcamera-ipa)
 
 # Downloads package $1 (exact name) into the cache and prints the .deb's path.
 vcx_download_deb() {

@@ -6,16 +6,20 @@
 vcx_checks() { # mode
   echo dom0_up vimc_load dom0_gtests dom0_files_after_gtests
   if [[ $1 == driver-domain ]]; then
-    echo driver_domain_backend gntdev_dmabuf_load
+    echo gntdev_dmabuf_load libcamera_finds_vimc libcamera_camera_tests driver_domain_backend
   else
-    echo backend_start
+    echo libcamera_finds_vimc libcamera_camera_tests backend_start
   fi
   echo attach_guestA guestA_boot guestA_vcamera_capture guestA_capture_checksums
   [[ $1 == driver-domain ]] && echo dma_test_capture dma_test_checksums zero_copy_fallback
   echo kmod_build xmod_build kmod_load video_node
   echo compliance_single_planar compliance_multi_planar
   echo stream_mmap stream_userptr stream_dmabuf stream_mmap_multi_planar
+  [[ $1 == driver-domain ]] &&
+    echo vimc_frames_be_alloc vimc_frames_mmap zero_copy_be_alloc_vimc zero_copy_fallback_vimc
   if [[ $1 != driver-domain ]]; then
+    echo vimc_frames_be_alloc vimc_frames_mmap zero_copy_fallback_vimc
+    echo zero_copy_fallback_vimc_be_alloc
     echo be_alloc_refused_in_pv fourcc_three_char_be ctrl_events backend_restart
     echo backend_restart_states no_grants_left
     echo dom0_files_after_capture
