@@ -634,7 +634,7 @@ stages_driver_domain() {
     check gntdev_dmabuf_load FAIL "modprobe: $(tail -1 /tmp/gntdev.txt)"
     modprobe xen-gntdev
   fi
-  stage_vimc_libcamera
+  stage_vimc_libcamera no-gtests
   vcamera-backend --config /vcx/vcamera-backend.toml --log-level info >/tmp/backend.log 2>&1 &
   i=0
   while [ $i -lt 200 ] && ! grep -q 'serving as domain' /tmp/backend.log; do
