@@ -208,6 +208,9 @@ class CameraStream {
   void requeue(libcamera::Request* request);
   /// cameraMemory_, learned from a buffer libcamera allocates (and frees) when still unknown.
   Result<std::string> cameraMemory();
+  /// Allocates a set of the camera's buffers into spares_ (at most `atMost` kept); the camera
+  /// must be configured and stopped.
+  Status fillSpares(std::size_t atMost);
   void cameraGone();
   [[nodiscard]] std::optional<FloatRange> rangeOf(proto::ControlType type) const;
   [[nodiscard]] std::string prefix() const { return "libcamera/" + id_; }

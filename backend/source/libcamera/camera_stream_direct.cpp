@@ -78,21 +78,17 @@ Result<DirectId> CameraStream::importBuffer(std::span<const BufferPlane> memPlan
 
 Result<std::string> CameraStream::cameraMemory() {
   if (!cameraMemory_.empty()) return cameraMemory_;
-  if (running_) {
-    return makeError(EBUSY, prefix() +
-                                ": what memory its driver captures into is learned from a "
-                                "buffer libcamera allocates, which it does only while stopped");
+  const bool hadSpares = !spares_.empty();
+  if (!hadSpares) {
+    if (running_) {
+      return makeError(EBUSY, prefix() +
+                                  ": what memory its driver captures into is learned from a "
+                                  "buffer libcamera allocates, which it does only while stopped");
+    }
+    if (Status filled = fillSpares(kMaxOwnedBuffers); !filled) return filled.error();
   }
-  libcamera::FrameBufferAllocator allocator(camera_);
-  const int count = allocator.allocate(stream_);
-  if (count <= 0) {
-    return libcameraError(count == 0 ? -ENOMEM : count, prefix() + ": allocate a buffer");
-  }
-  const std::vector<std::unique_ptr<libcamera::FrameBuffer>>& buffers = allocator.buffers(stream_);
-  if (buffers.empty() || buffers.front()->planes().empty()) {
-    return makeError(EINVAL, prefix() + ": libcamera allocated a buffer with no planes");
-  }
-  Result<std::string> exporter = dmaBufExporter(buffers.front()->planes().front().fd.get());
+  Result<std::string> exporter = dmaBufExporter(spares_.front()->planes().front().fd.get());
+  if (!hadSpares) spares_.clear();  // made only to look at: guests' buffers need none
   if (!exporter) return withContext(prefix() + ": its own buffer", exporter.error());
   cameraMemory_ = *exporter;
   base::logMessage(LogLevel::Info, prefix(),
@@ -115,32 +111,37 @@ Result<OwnedBuffer> CameraStream::allocateBuffer() {
                                   ": libcamera allocates buffers only while the camera "
                                   "is stopped, and none is left over");
     }
-    // A FrameBufferAllocator frees its buffers all at once and allocates once per stream:
-    // each buffer is copied into a FrameBuffer of our own over the same fds (SharedFD counts
-    // references), then the allocator goes. libcamera's V4L2 export (REQBUFS, EXPBUF,
-    // REQBUFS 0) leaves dma-bufs that live as long as their fds, so sets made this way are
-    // independent of each other and of the buffers start() allocates.
-    libcamera::FrameBufferAllocator allocator(camera_);
-    const int count = allocator.allocate(stream_);
-    if (count <= 0) {
-      return libcameraError(count == 0 ? -ENOMEM : count, prefix() + ": allocate buffers");
-    }
-    for (const std::unique_ptr<libcamera::FrameBuffer>& buffer : allocator.buffers(stream_)) {
-      const std::vector<libcamera::FrameBuffer::Plane>& planes = buffer->planes();
-      const bool placed = std::none_of(planes.begin(), planes.end(), [](const auto& plane) {
-        return plane.offset == libcamera::FrameBuffer::Plane::kInvalidOffset;
-      });
-      if (!placed || planes.empty()) {
-        spares_.clear();
-        return makeError(EINVAL, prefix() + ": libcamera left a buffer's planes unplaced");
-      }
-      spares_.push_back(std::make_unique<libcamera::FrameBuffer>(planes));
-    }
-    if (spares_.size() > kMaxOwnedBuffers - owned) spares_.resize(kMaxOwnedBuffers - owned);
-    base::logMessage(LogLevel::Debug, prefix(),
-                     "allocated " + std::to_string(spares_.size()) + " buffers to hand out");
+    if (Status filled = fillSpares(kMaxOwnedBuffers - owned); !filled) return filled.error();
   }
   return handOutSpare();
+}
+
+Status CameraStream::fillSpares(std::size_t atMost) {
+  // A FrameBufferAllocator frees its buffers all at once and allocates once per stream: each
+  // buffer is copied into a FrameBuffer of our own over the same fds (SharedFD counts
+  // references), then the allocator goes. libcamera's V4L2 export (REQBUFS, EXPBUF,
+  // REQBUFS 0) leaves dma-bufs that live as long as their fds, so sets made this way are
+  // independent of each other and of the buffers start() allocates.
+  libcamera::FrameBufferAllocator allocator(camera_);
+  const int count = allocator.allocate(stream_);
+  if (count <= 0) {
+    return libcameraError(count == 0 ? -ENOMEM : count, prefix() + ": allocate buffers");
+  }
+  for (const std::unique_ptr<libcamera::FrameBuffer>& buffer : allocator.buffers(stream_)) {
+    const std::vector<libcamera::FrameBuffer::Plane>& planes = buffer->planes();
+    const bool placed = std::none_of(planes.begin(), planes.end(), [](const auto& plane) {
+      return plane.offset == libcamera::FrameBuffer::Plane::kInvalidOffset;
+    });
+    if (!placed || planes.empty()) {
+      spares_.clear();
+      return makeError(EINVAL, prefix() + ": libcamera left a buffer's planes unplaced");
+    }
+    spares_.push_back(std::make_unique<libcamera::FrameBuffer>(planes));
+  }
+  if (spares_.size() > atMost) spares_.resize(atMost);
+  base::logMessage(LogLevel::Debug, prefix(),
+                   "allocated " + std::to_string(spares_.size()) + " buffers to hand out");
+  return {};
 }
 
 Result<OwnedBuffer> CameraStream::handOutSpare() {
