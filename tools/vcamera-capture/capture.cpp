@@ -14,6 +14,7 @@
 #include <vcamera/fourcc/layout.h>
 #include <vcamera/fourcc/png_writer.h>
 
+#include "backend/base/unique_file.h"
 #include "backend/source/test_pattern.h"
 #include "frontend-client/camera_client.h"
 
@@ -253,15 +254,11 @@ class Capture {
   std::FILE* raw_;  ///< --raw, or null
 };
 
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
-
 }  // namespace
 
 Result<CaptureReport> capture(xen::XenTransport& xen, const CaptureOptions& options) {
   // Before connecting: a bad path costs the backend nothing.
-  std::unique_ptr<std::FILE, FileCloser> raw;
+  base::UniqueFile raw;
   if (!options.rawPath.empty()) {
     raw.reset(std::fopen(options.rawPath.c_str(), "wb"));
     if (!raw) return makeError(errno, "--raw: cannot create " + options.rawPath);

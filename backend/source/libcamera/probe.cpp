@@ -13,6 +13,7 @@
 
 #include "backend/base/event_loop.h"
 #include "backend/base/log.h"
+#include "backend/base/unique_file.h"
 #include "backend/source/libcamera/camera_library.h"
 #include "backend/source/libcamera/camera_stream.h"
 
@@ -111,11 +112,6 @@ struct CaptureOptions {
   std::string rawPath;  ///< every frame's planes appended here (golden frames for the harness)
 };
 
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
-using File = std::unique_ptr<std::FILE, FileCloser>;
-
 // Appends the frame's memory planes to `raw`: what a guest's buffer holds of this frame.
 bool writeRaw(std::FILE* raw, const source::lc::CapturedFrame& frame) {
   for (std::uint32_t i = 0; i < frame.layout.numMemPlanes; ++i) {
@@ -156,7 +152,7 @@ int capture(CameraLibrary& library, base::EventLoop& loop, const CaptureOptions&
               chosen->resolution.height, chosen->frameRate.numerator, chosen->frameRate.denominator,
               static_cast<unsigned>(stream.layout().totalSize),
               stream.layout().memPlanes[0].bytesPerLine);
-  File raw;
+  base::UniqueFile raw;
   if (!options.rawPath.empty()) {
     raw.reset(std::fopen(options.rawPath.c_str(), "wb"));
     if (!raw) {

@@ -17,6 +17,8 @@
 #include <mutex>
 #include <set>
 
+#include "backend/base/unique_file.h"
+
 namespace vcam::xen::emu::registry {
 namespace {
 
@@ -34,9 +36,6 @@ State& state() {
 
 struct DirCloser {
   void operator()(DIR* dir) const { ::closedir(dir); }
-};
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
 };
 struct LineFree {
   void operator()(char* line) const { std::free(line); }
@@ -62,7 +61,7 @@ bool openInFds(dev_t device, ino_t inode) {
 }
 
 bool mappedOutsideOurs(dev_t device, ino_t inode) {
-  std::unique_ptr<std::FILE, FileCloser> maps(std::fopen("/proc/self/maps", "re"));
+  base::UniqueFile maps(std::fopen("/proc/self/maps", "re"));
   if (!maps) return false;
   char* raw = nullptr;
   std::size_t capacity = 0;
