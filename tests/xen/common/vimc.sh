@@ -81,15 +81,21 @@ stage_vimc_libcamera() { # [no-gtests]
   [ "${1:-}" = no-gtests ] || stage_camera_gtests
 }
 
+# A gtest run's summary in file $1: $passed, $skipped, $failures (empty when it has none; dom0's
+# scenario uses it too).
+gtest_totals() {
+  passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1")
+  skipped=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$1")
+  failures=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1")
+}
+
 # libcamera_camera_tests: the gtests that skip where there is no camera, with vimc here.
 stage_camera_gtests() {
   summary="" ok=1
   for t in source_lc_camera_library_test source_lc_camera_stream_direct_test; do
     /vcx/bin/$t --gtest_color=no >/tmp/$t.txt 2>&1
     rc=$?
-    passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' /tmp/$t.txt)
-    skipped=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' /tmp/$t.txt)
-    failures=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' /tmp/$t.txt)
+    gtest_totals /tmp/$t.txt
     summary="$summary $t: ${passed:-0} passed, ${skipped:-0} skipped, ${failures:-0} failed"
     [ $rc -eq 0 ] || summary="$summary (exit $rc)"
     summary="$summary;"
