@@ -126,7 +126,7 @@ class LibcameraCamera final : public session::CameraDriver, public session::Dire
 
   void onLost(Lost lost) override {
     stream_->setGoneHandler([lost = std::move(lost)] {
-      lost(makeError(ENODEV, "libcamera reports the camera unplugged"));
+      lost(makeError(ENODEV, "the camera was unplugged (its device is gone)"));
     });
   }
 

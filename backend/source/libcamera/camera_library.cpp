@@ -14,6 +14,8 @@
 #include <libcamera/stream.h>
 
 #include "backend/base/log.h"
+#include "backend/source/libcamera/camera_stream.h"
+#include "backend/source/libcamera/device_watch.h"
 #include "backend/source/libcamera/format_mapping.h"
 #include "backend/source/libcamera/log_routing.h"
 
@@ -104,6 +106,10 @@ Result<std::unique_ptr<CameraLibrary>> CameraLibrary::start(base::EventLoop& loo
         -rc, "libcamera's camera manager did not start: " + std::string(std::strerror(-rc)));
   }
   std::unique_ptr<CameraLibrary> library(new CameraLibrary(loop, std::move(manager)));
+  Result<base::LoopHandle> watch =
+      loop.addTimer(kWatchPeriod, true, [raw = library.get()] { raw->checkDevices(Check::Watch); });
+  if (!watch) return withContext("libcamera: the device watch", watch.error());
+  library->watch_ = std::move(watch).value();
   const std::vector<CameraInfo> present = library->cameras();
   base::logMessage(
       present.empty() ? LogLevel::Warning : LogLevel::Info, kLog,
@@ -114,16 +120,15 @@ Result<std::unique_ptr<CameraLibrary>> CameraLibrary::start(base::EventLoop& loo
 CameraLibrary::CameraLibrary(base::EventLoop& loop,
                              std::unique_ptr<libcamera::CameraManager> manager)
     : loop_(loop), manager_(std::move(manager)), shared_(std::make_shared<Shared>()) {
+  connectSignals();
+}
+
+void CameraLibrary::connectSignals() {
   // libcamera's thread: post, nothing else. The weak_ptr tells late work the library is gone.
-  auto forward = [loop = &loop_, weak = std::weak_ptr<Shared>(shared_)](Change change) {
-    return [loop, weak, change](std::shared_ptr<libcamera::Camera> camera) {
-      loop->post([weak, change, id = camera->id()] {
-        base::logMessage(
-            LogLevel::Info, kLog,
-            std::string(change == Change::Added ? "camera added: '" : "camera removed: '") + id +
-                "'");
-        const std::shared_ptr<Shared> shared = weak.lock();
-        if (shared && shared->handler) shared->handler(change, id);
+  auto forward = [this, weak = std::weak_ptr<Shared>(shared_)](Change change) {
+    return [this, weak, change](std::shared_ptr<libcamera::Camera> camera) {
+      loop_.post([this, weak, change, id = camera->id()] {
+        if (weak.lock()) notify(change, id);
       });
     };
   };
@@ -131,20 +136,93 @@ CameraLibrary::CameraLibrary(base::EventLoop& loop,
   manager_->cameraRemoved.connect(this, forward(Change::Removed));
 }
 
+void CameraLibrary::notify(Change change, const std::string& id) {
+  base::logMessage(
+      LogLevel::Info, kLog,
+      std::string(change == Change::Added ? "camera added: '" : "camera removed: '") + id + "'");
+  if (shared_ && shared_->handler) shared_->handler(change, id);
+}
+
 CameraLibrary::~CameraLibrary() {
-  if (openStreams_ != 0) {
+  watch_.reset();
+  if (!streams_.empty()) {
     base::logMessage(LogLevel::Error, kLog,
-                     std::to_string(openStreams_) +
+                     std::to_string(streams_.size()) +
                          " camera stream(s) still open while libcamera stops (a bug)");
   }
-  shared_.reset();   // posted hot-plug work now finds nothing to call
-  manager_->stop();  // joins libcamera's thread: no signal is emitted after this
-  manager_.reset();
+  shared_.reset();  // posted hot-plug work now finds nothing to call
+  if (manager_) {
+    manager_->stop();  // joins libcamera's thread: no signal is emitted after this
+    manager_.reset();
+  }
   gLibraryExists = false;
+}
+
+bool CameraLibrary::checkDevices(Check check) {
+  const std::set<std::string> gone =
+      vanished_.look(vanishedDeviceNodes("/proc/self/fd"), check == Check::Now);
+  if (gone.empty()) return false;
+  if (restartPosted_) return true;
+  restartPosted_ = true;
+  std::string nodes;
+  for (const std::string& link : gone) nodes += (nodes.empty() ? "" : ", ") + link;
+  base::logMessage(LogLevel::Warning, kLog,
+                   "camera device node(s) gone: " + nodes +
+                       "; libcamera 0.0.3 keeps such a camera (and would abort on its stop or "
+                       "its return): ending " +
+                       std::to_string(streams_.size()) +
+                       " libcamera stream(s) and restarting libcamera");
+  const std::vector<CameraStream*> streams(streams_.begin(), streams_.end());
+  for (CameraStream* stream : streams) {
+    if (streams_.contains(stream)) stream->detach("device node " + nodes + " gone");
+  }
+  loop_.post([this, weak = std::weak_ptr<Shared>(shared_)] {
+    if (weak.lock()) restart();
+  });
+  return true;
+}
+
+// Every stream is detached (holds no Camera): the manager can stop, and frees the dead
+// cameras on its own thread.
+void CameraLibrary::restart() {
+  restartPosted_ = false;
+  const std::vector<CameraInfo> before = cameras();
+  if (manager_) {
+    manager_->stop();
+    manager_.reset();
+  }
+  ++restarts_;
+  auto manager = std::make_unique<libcamera::CameraManager>();
+  if (const int rc = manager->start(); rc < 0) {
+    base::logMessage(LogLevel::Error, kLog,
+                     "libcamera did not restart: " + std::string(std::strerror(-rc)) +
+                         "; no libcamera camera until the backend restarts");
+    for (const CameraInfo& camera : before) notify(Change::Removed, camera.id);
+    return;
+  }
+  manager_ = std::move(manager);
+  connectSignals();
+  const std::vector<CameraInfo> after = cameras();
+  auto has = [](const std::vector<CameraInfo>& list, const std::string& id) {
+    for (const CameraInfo& camera : list) {
+      if (camera.id == id) return true;
+    }
+    return false;
+  };
+  // What libcamera kept of the dead pipeline (a leaked allocator's camera) is not watched.
+  vanished_.restarted(vanishedDeviceNodes("/proc/self/fd"));
+  base::logMessage(LogLevel::Info, kLog, "libcamera restarted; " + describe(after));
+  for (const CameraInfo& camera : before) {
+    if (!has(after, camera.id)) notify(Change::Removed, camera.id);
+  }
+  for (const CameraInfo& camera : after) {
+    if (!has(before, camera.id)) notify(Change::Added, camera.id);
+  }
 }
 
 std::vector<CameraInfo> CameraLibrary::cameras() const {
   std::vector<CameraInfo> list;
+  if (!manager_) return list;
   for (const std::shared_ptr<libcamera::Camera>& camera : manager_->cameras()) {
     list.push_back(infoOf(*camera));
   }
@@ -161,6 +239,7 @@ void CameraLibrary::setHotplugHandler(HotplugHandler handler) {
 }
 
 std::shared_ptr<libcamera::Camera> CameraLibrary::camera(const std::string& id) const {
+  if (!manager_ || restartPosted_) return nullptr;  // a camera of a dying manager: none
   return manager_->get(id);
 }
 

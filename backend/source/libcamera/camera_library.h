@@ -4,9 +4,11 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,6 +18,7 @@
 #include <vcamera/proto/xenstore_schema.h>
 
 #include "backend/base/event_loop.h"
+#include "backend/source/libcamera/device_watch.h"
 
 namespace libcamera {
 class Camera;
@@ -23,6 +26,8 @@ class CameraManager;
 }  // namespace libcamera
 
 namespace vcam::source::lc {
+
+class CameraStream;
 
 /// One camera as libcamera lists it: its id and what its properties say about it.
 struct CameraInfo {
@@ -46,6 +51,17 @@ inline constexpr std::string_view kSelectorPrefix = "libcamera:";
 /// (EBUSY) while another CameraLibrary exists. Used on the loop's thread only; libcamera's
 /// hot-plug signals (from its own thread) only post to that loop. Every CameraStream must be
 /// destroyed before its library. Destruction stops the manager, which joins libcamera's thread.
+///
+/// Unplugs libcamera 0.0.3 does not report: only its UVC pipeline handler asks to hear of
+/// them. For the others (vimc, simple, IPU3, ...) a camera whose device is unregistered stays
+/// listed, libcamera's thread spins on the dead nodes, a Camera::stop() aborts the process and
+/// so does the device's return (a second camera with the same id: a fatal log). So the library
+/// looks every kWatchPeriod at the V4L2 and media nodes the process holds
+/// (vanishedDeviceNodes()); when one is gone on two looks in a row (libcamera, when it does
+/// report the unplug, has done so by then), it detaches every stream (each ends with the gone
+/// handler) and restarts libcamera: a fresh CameraManager lists what is there now, and the
+/// device can come back. Streams of other libcamera cameras end too: a CameraManager can only
+/// be stopped with no camera in use.
 class CameraLibrary {
  public:
   enum class Change { Added, Removed };
@@ -73,8 +89,21 @@ class CameraLibrary {
   [[nodiscard]] std::shared_ptr<libcamera::Camera> camera(const std::string& id) const;
 
   /// CameraStream's bookkeeping: streams open on this library.
-  void streamOpened() { ++openStreams_; }
-  void streamClosed() { --openStreams_; }
+  void streamOpened(CameraStream* stream) { streams_.insert(stream); }
+  void streamClosed(CameraStream* stream) { streams_.erase(stream); }
+
+  enum class Check {
+    Watch,  ///< the periodic look: acts when a node is gone on two looks in a row
+    Now,    ///< before Camera::stop(): acts at once
+  };
+  /// Looks for vanished camera device nodes (see the class); when it acts, every stream is
+  /// detached and libcamera's restart posted. Returns whether a node is gone (Now) or it
+  /// acted (Watch). Nodes still gone after a restart are not libcamera's: ignored from then.
+  bool checkDevices(Check check);
+  /// How often the library looks at the process's camera device nodes.
+  static constexpr std::chrono::milliseconds kWatchPeriod{500};
+  /// Restarts done after unplugs (for tests and logs).
+  [[nodiscard]] unsigned restarts() const { return restarts_; }
 
  private:
   struct Shared {
@@ -82,10 +111,18 @@ class CameraLibrary {
   };
   CameraLibrary(base::EventLoop& loop, std::unique_ptr<libcamera::CameraManager> manager);
 
+  void connectSignals();
+  void restart();
+  void notify(Change change, const std::string& id);
+
   base::EventLoop& loop_;
-  std::unique_ptr<libcamera::CameraManager> manager_;
+  std::unique_ptr<libcamera::CameraManager> manager_;  ///< null when a restart failed
   std::shared_ptr<Shared> shared_;  ///< posted hot-plug work holds a weak_ptr to this
-  std::size_t openStreams_ = 0;
+  std::set<CameraStream*> streams_;
+  base::LoopHandle watch_;
+  VanishTracker vanished_;
+  bool restartPosted_ = false;
+  unsigned restarts_ = 0;
 };
 
 /// What camera `id` offers for a VideoRecording stream (Viewfinder when it has no such

@@ -74,7 +74,7 @@ CameraStream::CameraStream(CameraLibrary& library, std::string id, base::EventLo
       loop_(loop),
       camera_(std::move(camera)),
       self_(std::make_shared<CameraStream*>(this)) {
-  library_.streamOpened();
+  library_.streamOpened(this);
   // libcamera's thread: read the cookie (the request is libcamera's to give now), post.
   std::weak_ptr<CameraStream*> weak = self_;
   camera_->requestCompleted.connect(this, [loop = &loop_, weak](libcamera::Request* request) {
@@ -95,6 +95,14 @@ CameraStream::CameraStream(CameraLibrary& library, std::string id, base::EventLo
 }
 
 CameraStream::~CameraStream() {
+  if (!camera_) {  // detached: libcamera's objects are leaked or already its own
+    self_.reset();
+    direct_.clear();
+    spares_.clear();
+    library_.streamClosed(this);
+    base::logMessage(LogLevel::Info, prefix(), "released (the camera was gone)");
+    return;
+  }
   stop();
   // After stop() libcamera completes no more of our requests; disconnected may still race
   // with this on hot-unplug (libcamera 0.0.3's signals are not thread-safe).
@@ -110,7 +118,7 @@ CameraStream::~CameraStream() {
                      "release: " + std::string(std::strerror(-rc)));
   }
   camera_.reset();
-  library_.streamClosed();
+  library_.streamClosed(this);
   base::logMessage(LogLevel::Info, prefix(), "released");
 }
 
@@ -286,14 +294,21 @@ Status CameraStream::startCamera() {
   if (const int rc = camera_->start(&startControls); rc < 0) {
     return libcameraError(rc, prefix() + ": start");
   }
+  cameraRunning_ = true;
   return {};
 }
 
 void CameraStream::stop() {
   if (!running_) return;
+  // A Camera::stop() reaching a vanished device aborts the process (detach()): look first.
+  if (library_.checkDevices(CameraLibrary::Check::Now)) {
+    detach("a camera device node is gone");  // the library may have done it already
+    return;
+  }
   running_ = false;
   ++generation_;                   // completions posted before this are stale now
   const int rc = camera_->stop();  // cancels what is queued; blocks until libcamera has done
+  if (rc == 0) cameraRunning_ = false;
   onFrame_.reset();
   if (directMode_) {
     stopDirect(rc == 0);
@@ -384,17 +399,58 @@ void CameraStream::requeue(libcamera::Request* request) {
 }
 
 void CameraStream::cameraGone() {
-  if (gone_) return;
+  // libcamera has marked the camera disconnected (Camera::stop() would answer ENODEV) and
+  // handles its end itself (UVC): the Camera may go as applications let go of theirs.
+  letGo("libcamera reports it unplugged", false);
+}
+
+void CameraStream::detach(const std::string& why) { letGo(why, true); }
+
+void CameraStream::letGo(const std::string& why, bool keepRunningCamera) {
+  if (!camera_) return;
   gone_ = true;
-  base::logMessage(LogLevel::Warning, prefix(), "the camera was unplugged");
-  stop();
-  if (onGone_) {
-    const GoneHandler handler = onGone_;  // it may destroy this stream
-    handler();
+  running_ = false;
+  ++generation_;
+  onFrame_.reset();
+  // libcamera may still list these at the (dead) camera: never freed under it.
+  for (Slot& slot : slots_) static_cast<void>(slot.request.release());
+  const std::size_t leaked = slots_.size();
+  slots_.clear();
+  static_cast<void>(allocator_.release());
+  if (directMode_) stopDirect(false);
+  camera_->requestCompleted.disconnect(this);
+  camera_->disconnected.disconnect(this);
+  config_.reset();
+  stream_ = nullptr;
+  // No release(): a running camera refuses it. A camera libcamera still thinks running must
+  // never be destroyed: its pipeline's teardown would meet a started IPA thread (vimc's:
+  // std::thread's destructor calls std::terminate, seen in tests/xen/tools/hotplug). Kept
+  // for the process's life: a few objects and the dead nodes' fds, per unplug.
+  if (keepRunningCamera && cameraRunning_) {
+    static_cast<void>(new std::shared_ptr<libcamera::Camera>(std::move(camera_)));
   }
+  camera_.reset();
+  base::logMessage(
+      LogLevel::Warning, prefix(),
+      "the camera was unplugged (" + why + "); its stream ends" +
+          (leaked != 0 ? ", " + std::to_string(leaked) + " requests left to libcamera" : ""));
+  if (!onGone_) return;
+  loop_.post([weak = std::weak_ptr<CameraStream*>(self_)] {
+    std::shared_ptr<CameraStream*> self = weak.lock();
+    if (!self || !(*self)->onGone_) return;
+    const GoneHandler handler = (*self)->onGone_;  // it may destroy the stream
+    self.reset();
+    handler();
+  });
+}
+
+Status CameraStream::ensureAttached() const {
+  if (!camera_) return makeError(ENODEV, prefix() + ": the camera was unplugged");
+  return {};
 }
 
 std::optional<FloatRange> CameraStream::rangeOf(proto::ControlType type) const {
+  if (!camera_) return std::nullopt;
   const libcamera::Control<float>* control = libcameraControl(type);
   if (control == nullptr) return std::nullopt;
   const libcamera::ControlInfoMap& infos = camera_->controls();
@@ -423,6 +479,7 @@ Status CameraStream::setControl(proto::ControlType type, std::int64_t value) {
   if (libcameraControl(type) == nullptr) {
     return makeError(ENOTSUP, name + ": libcamera 0.0.3 has no such control");
   }
+  if (Status attached = ensureAttached(); !attached) return attached;
   const std::optional<FloatRange> range = rangeOf(type);
   if (!range) return makeError(ENOTSUP, prefix() + ": the camera has no " + name + " control");
   Result<float> converted = toLibcamera(value, type, *range);

@@ -164,10 +164,20 @@ class CameraStream {
   /// Owned buffers a stream hands out at most (also bounds what a run of guests can pin).
   static constexpr std::size_t kMaxOwnedBuffers = 32;
 
-  /// Called (on the loop's thread) when libcamera reports the camera unplugged. Streaming
-  /// stops delivering; the owner should destroy the stream.
+  /// Called once (on the loop's thread, posted) when the camera is gone: libcamera reported
+  /// it unplugged, or the library found its device nodes unregistered (detach()). Streaming
+  /// has stopped delivering; every call answers ENODEV from then on; the owner should
+  /// destroy the stream.
   void setGoneHandler(GoneHandler onGone) { onGone_ = std::move(onGone); }
   [[nodiscard]] bool gone() const { return gone_; }
+
+  /// Lets go of the camera because its device is gone, without Camera::stop(): libcamera
+  /// 0.0.3 aborts the process when a stop reaches a vanished device (its STREAMOFF fails and
+  /// the requests stay queued: PipelineHandler::stop()'s assertion). What libcamera may still
+  /// point at (requests at the camera, the allocator's buffers) is leaked; the Camera
+  /// reference is dropped so that the library can restart libcamera. Posts the gone handler.
+  /// For CameraLibrary (and the disconnected signal); safe to call twice.
+  void detach(const std::string& why);
 
   /// The cameraif controls the camera has (brightness, contrast, saturation when it reports
   /// them as float ranges; never hue: libcamera 0.0.3 has no hue control).
@@ -186,7 +196,9 @@ class CameraStream {
     // Declaration order is destruction order reversed: the request (which may still list the
     // buffer as pending) goes before the FrameBuffer it names.
     std::unique_ptr<libcamera::FrameBuffer> buffer;
-    std::unique_ptr<libcamera::Request> request;  ///< the last one queued
+    /// Reused for every queueing of the buffer while the camera runs: see retired_.
+    std::unique_ptr<libcamera::Request> request;
+    std::uint32_t requestGeneration = 0;  ///< the generation_ `request` was made in
     bool owned = false;
     std::uint32_t configuration = 0;  ///< the configure() it was made for
     DirectState state = DirectState::Idle;
@@ -212,6 +224,8 @@ class CameraStream {
   /// must be configured and stopped.
   Status fillSpares(std::size_t atMost);
   void cameraGone();
+  void letGo(const std::string& why, bool keepRunningCamera);
+  [[nodiscard]] Status ensureAttached() const;
   [[nodiscard]] std::optional<FloatRange> rangeOf(proto::ControlType type) const;
   [[nodiscard]] std::string prefix() const { return "libcamera/" + id_; }
 
@@ -230,6 +244,7 @@ class CameraStream {
   std::vector<Slot> slots_;
   std::uint32_t generation_ = 0;  ///< bumped by every start() and stop()
   bool running_ = false;
+  bool cameraRunning_ = false;  ///< libcamera's view: started, not stopped since
   bool gone_ = false;
   std::shared_ptr<const FrameHandler> onFrame_;  ///< shared: a handler may end the stream
   GoneHandler onGone_;
@@ -240,6 +255,12 @@ class CameraStream {
   std::uint32_t configuration_ = 0;  ///< bumped by every configure()
   std::size_t maxAtCamera_ = 1;      ///< the stream's bufferCount
   std::map<DirectId, DirectBuffer> direct_;
+  /// Requests of buffers removed while the camera ran, freed once the camera has stopped.
+  /// libcamera 0.0.3's pipelines still touch a request on their thread after completing it
+  /// (vimc reads its sequence() for the IPA): a request freed as soon as its completion
+  /// reaches the loop crashed the backend (harness, PVH driver domain, be-alloc with vimc).
+  /// camera_->stop() is a blocking call into that thread, so after it nothing touches them.
+  std::vector<std::unique_ptr<libcamera::Request>> retired_;
   std::vector<std::unique_ptr<libcamera::FrameBuffer>> spares_;  ///< owned, not handed out
   std::string cameraMemory_;  ///< exporter name of the driver's own buffers, once learned
   std::deque<DirectId> waiting_;

@@ -197,7 +197,11 @@ void CameraStream::removeBuffer(DirectId id) {
   if (found->second.state == DirectState::Waiting) {
     waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), id), waiting_.end());
   }
-  direct_.erase(found);  // the request before the FrameBuffer: the dma-buf's last reference here
+  // A running camera's thread may still read the request's last completion: it waits in
+  // retired_. The FrameBuffer (the dma-buf's last reference here) goes now; a completed
+  // request no longer touches its buffers.
+  if (running_ && found->second.request) retired_.push_back(std::move(found->second.request));
+  direct_.erase(found);
   base::logMessage(LogLevel::Debug, prefix(), "buffer " + std::to_string(id) + " removed");
 }
 
@@ -242,19 +246,31 @@ Status CameraStream::queueBuffer(DirectId id) {
   return {};
 }
 
-// Hands buffer `id` to libcamera in a request of its own, with the controls set since the last.
+// Hands buffer `id` to libcamera in its request, with the controls set since the last. The
+// request is made once per run and reused: libcamera's thread may still be reading the last
+// completion of it (retired_). One made in an earlier run is free to go: the camera stopped
+// since, and camera_->stop() waits for libcamera's thread.
 Status CameraStream::submit(DirectId id) {
   DirectBuffer& entry = direct_.at(id);
-  std::unique_ptr<libcamera::Request> request = camera_->createRequest(makeCookie(generation_, id));
-  if (!request) return makeError(ENOMEM, prefix() + ": createRequest failed");
-  if (const int rc = request->addBuffer(stream_, entry.buffer.get()); rc < 0) {
-    return libcameraError(rc, prefix() + ": addBuffer");
+  if (entry.request && entry.requestGeneration == generation_) {
+    entry.request->reuse(libcamera::Request::ReuseBuffers);
+  } else {
+    entry.request.reset();
+    std::unique_ptr<libcamera::Request> request =
+        camera_->createRequest(makeCookie(generation_, id));
+    if (!request) return makeError(ENOMEM, prefix() + ": createRequest failed");
+    if (const int rc = request->addBuffer(stream_, entry.buffer.get()); rc < 0) {
+      return libcameraError(rc, prefix() + ": addBuffer");
+    }
+    entry.request = std::move(request);
+    entry.requestGeneration = generation_;
   }
   for (const auto& [type, value] : pending_) {
-    request->controls().set(*libcameraControl(type), value);
+    entry.request->controls().set(*libcameraControl(type), value);
   }
-  entry.request = std::move(request);  // the one before has completed
   if (const int rc = camera_->queueRequest(entry.request.get()); rc < 0) {
+    // Never queued, so libcamera's thread never saw it; it still lists the buffer as pending,
+    // and is freed now, while that buffer exists (a retired one must have completed).
     entry.request.reset();
     entry.state = DirectState::Idle;
     return libcameraError(rc, prefix() + ": queueRequest of buffer " + std::to_string(id));
@@ -354,6 +370,14 @@ void CameraStream::stopDirect(bool cameraStopped) {
       static_cast<void>(entry.request.release());
     }
     entry.state = DirectState::Idle;
+  }
+  if (cameraStopped) {
+    retired_.clear();
+  } else {
+    for (std::unique_ptr<libcamera::Request>& request : retired_) {
+      static_cast<void>(request.release());
+    }
+    retired_.clear();
   }
   waiting_.clear();
   atCamera_ = 0;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,9 @@ using source::lc::CameraStream;
 constexpr std::string_view kUsage =
     "usage: vcamera-lc-probe [list]\n"
     "       vcamera-lc-probe capture SELECTOR [--format FOURCC] [--size WxH] [--rate N/D]\n"
-    "                        [--frames N] [--timeout-ms MS] [--raw FILE] [--debug]\n"
+    "                        [--frames N] [--timeout-ms MS] [--raw FILE] [--direct] [--debug]\n"
+    "--direct: the camera fills its own buffers handed out as a guest's would be (zero copy's\n"
+    "          be-alloc path); frames are counted, not checked (no --raw)\n"
     "SELECTOR: a libcamera camera id or #N (index in the list), optionally after 'libcamera:'\n";
 
 std::string quoted(std::string_view text) {
@@ -110,6 +113,7 @@ struct CaptureOptions {
   std::uint32_t frames = 10;
   std::uint32_t timeoutMs = 10000;
   std::string rawPath;  ///< every frame's planes appended here (golden frames for the harness)
+  bool direct = false;  ///< startDirect() with the camera's own buffers
 };
 
 // Appends the frame's memory planes to `raw`: what a guest's buffer holds of this frame.
@@ -167,16 +171,47 @@ int capture(CameraLibrary& library, base::EventLoop& loop, const CaptureOptions&
     unplugged = true;
     loop.stop();
   });
-  Status started = stream.start([&](const source::lc::CapturedFrame& frame) {
-    std::uint64_t checksum = 0;
-    for (std::byte b : frame.memPlanes[0]) checksum = checksum * 31 + std::to_integer<unsigned>(b);
-    std::printf("frame seq %u ts %llu bytes %u span %zu %s checksum %016llx\n", frame.sequence,
-                static_cast<unsigned long long>(frame.timestampNs), frame.bytesUsed[0],
-                frame.memPlanes[0].size(), frame.ok ? "ok" : "error",
-                static_cast<unsigned long long>(checksum));
-    if (raw && frame.ok && !writeRaw(raw.get(), frame)) writeFailed = true;
-    if (++received >= options.frames) loop.stop();
-  });
+  std::vector<source::lc::DirectId> owned;
+  std::optional<Error> directFailure;
+  if (options.direct) {
+    for (std::size_t i = 0; i < 6; ++i) {  // more than libcamera's bufferCount: some wait
+      Result<source::lc::OwnedBuffer> buffer = stream.allocateBuffer();
+      if (!buffer) {
+        std::fprintf(stderr, "vcamera-lc-probe: %s\n", buffer.error().message.c_str());
+        return 1;
+      }
+      owned.push_back(buffer->id);
+    }
+  }
+  auto directFilled = [&](const source::lc::DirectFrame& frame) {
+    std::printf("frame seq %u ts %llu bytes %u buffer %u direct\n", frame.sequence,
+                static_cast<unsigned long long>(frame.timestampNs), frame.bytesUsed, frame.id);
+    if (++received >= options.frames) {
+      loop.stop();
+      return;
+    }
+    if (Status queued = stream.queueBuffer(frame.id); !queued) {
+      std::fprintf(stderr, "vcamera-lc-probe: %s\n", queued.error().message.c_str());
+    }
+  };
+  auto directFailed = [&](const Error& error) {
+    directFailure = error;
+    loop.stop();
+  };
+  Status started = options.direct ? stream.startDirect(directFilled, directFailed) : Status{};
+  for (std::size_t i = 0; started && i < owned.size(); ++i) started = stream.queueBuffer(owned[i]);
+  if (!options.direct)
+    started = stream.start([&](const source::lc::CapturedFrame& frame) {
+      std::uint64_t checksum = 0;
+      for (std::byte b : frame.memPlanes[0])
+        checksum = checksum * 31 + std::to_integer<unsigned>(b);
+      std::printf("frame seq %u ts %llu bytes %u span %zu %s checksum %016llx\n", frame.sequence,
+                  static_cast<unsigned long long>(frame.timestampNs), frame.bytesUsed[0],
+                  frame.memPlanes[0].size(), frame.ok ? "ok" : "error",
+                  static_cast<unsigned long long>(checksum));
+      if (raw && frame.ok && !writeRaw(raw.get(), frame)) writeFailed = true;
+      if (++received >= options.frames) loop.stop();
+    });
   if (!started) {
     std::fprintf(stderr, "vcamera-lc-probe: %s\n", started.error().message.c_str());
     return 1;
@@ -186,8 +221,13 @@ int capture(CameraLibrary& library, base::EventLoop& loop, const CaptureOptions&
   if (!timeout) return 1;
   Status ran = loop.run();
   stream.stop();
+  for (source::lc::DirectId buffer : owned) stream.removeBuffer(buffer);
+  if (directFailure) std::fprintf(stderr, "vcamera-lc-probe: %s\n", directFailure->message.c_str());
   if (!ran) std::fprintf(stderr, "vcamera-lc-probe: %s\n", ran.error().message.c_str());
-  if (unplugged) std::fprintf(stderr, "vcamera-lc-probe: the camera was unplugged\n");
+  // stop() itself may find the camera's device gone (then the gone handler never ran).
+  if (unplugged || stream.gone()) {
+    std::fprintf(stderr, "vcamera-lc-probe: the camera was unplugged\n");
+  }
   std::printf("%u of %u frames\n", received, options.frames);
   if (writeFailed)
     std::fprintf(stderr, "vcamera-lc-probe: --raw: writing %s failed\n", options.rawPath.c_str());
@@ -228,6 +268,8 @@ int main(int argc, char** argv) {
       options.wanted.frameRate = *rate;
     } else if (arg == "--frames" && hasValue) {
       if (!parseNumber(args[++i], options.frames)) return std::fputs(kUsage.data(), stderr), 2;
+    } else if (arg == "--direct") {
+      options.direct = true;
     } else if (arg == "--raw" && hasValue) {
       options.rawPath = args[++i];
     } else if (arg == "--timeout-ms" && hasValue) {
@@ -238,6 +280,10 @@ int main(int argc, char** argv) {
       std::fputs(kUsage.data(), stderr);
       return 2;
     }
+  }
+  if (options.direct && !options.rawPath.empty()) {
+    std::fputs("vcamera-lc-probe: --raw needs the copy path (no --direct)\n", stderr);
+    return 2;
   }
   if ((command != "list" && command != "capture") ||
       (command == "capture" && options.selector.empty())) {

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+// vanishedDeviceNodes(): device nodes of the process's open fds that the kernel unregistered.
+#include "backend/source/libcamera/device_watch.h"
+
+#include <dirent.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <array>
+#include <charconv>
+#include <climits>
+#include <memory>
+
+namespace vcam::source::lc {
+namespace {
+
+constexpr std::string_view kDeleted = " (deleted)";
+// More fds than this in one process would be a leak; the scan stops there.
+constexpr std::size_t kMaxEntries = 65536;
+
+bool isNumbered(std::string_view name, std::string_view prefix) {
+  if (!name.starts_with(prefix) || name.size() == prefix.size()) return false;
+  for (const char c : name.substr(prefix.size())) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+std::string readLink(const std::string& path) {
+  std::array<char, PATH_MAX> buffer{};
+  const ssize_t n = ::readlink(path.c_str(), buffer.data(), buffer.size() - 1);
+  return n > 0 ? std::string(buffer.data(), static_cast<std::size_t>(n)) : std::string();
+}
+
+struct DirCloser {
+  void operator()(DIR* dir) const { ::closedir(dir); }
+};
+
+}  // namespace
+
+bool isCameraNodeLink(std::string_view link) {
+  if (link.ends_with(kDeleted)) link.remove_suffix(kDeleted.size());
+  if (!link.starts_with("/dev/")) return false;
+  link.remove_prefix(5);
+  return isNumbered(link, "video") || isNumbered(link, "v4l-subdev") || isNumbered(link, "media");
+}
+
+std::vector<std::string> vanishedDeviceNodes(const std::string& fdDir) {
+  std::vector<std::string> gone;
+  const std::unique_ptr<DIR, DirCloser> dir(::opendir(fdDir.c_str()));
+  if (!dir) return gone;
+  std::size_t seen = 0;
+  while (const dirent* entry = ::readdir(dir.get())) {
+    if (++seen > kMaxEntries) break;
+    const std::string_view name(entry->d_name);
+    int fd = -1;
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ptr !=
+            name.data() + name.size() ||
+        fd < 0) {
+      continue;  // "." and ".."
+    }
+    const std::string path = fdDir + "/" + std::string(name);
+    const std::string link = readLink(path);
+    if (!isCameraNodeLink(link)) continue;
+    if (link.ends_with(kDeleted)) {
+      gone.push_back(link);
+      continue;
+    }
+    pollfd probe{fd, POLLIN, 0};
+    if (::poll(&probe, 1, 0) != 1 || (probe.revents & POLLHUP) == 0) continue;
+    // The fd may have been closed and reused meanwhile (libcamera's thread): only the same
+    // node counts.
+    if (readLink(path) == link) gone.push_back(link);
+  }
+  return gone;
+}
+
+std::set<std::string> VanishTracker::look(std::vector<std::string> gone, bool atOnce) {
+  std::set<std::string> now;
+  for (std::string& link : gone) {
+    if (!ignored_.contains(link)) now.insert(std::move(link));
+  }
+  bool again = atOnce;
+  for (const std::string& link : now) again = again || seen_.contains(link);
+  seen_ = now;
+  return again ? now : std::set<std::string>{};
+}
+
+void VanishTracker::restarted(std::vector<std::string> gone) {
+  seen_.clear();
+  for (std::string& link : gone) ignored_.insert(std::move(link));
+}
+
+}  // namespace vcam::source::lc
