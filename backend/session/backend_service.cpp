@@ -69,6 +69,10 @@ Result<std::unique_ptr<BackendService>> BackendService::create(base::EventLoop& 
   Result<xen::XsWatch> watch = xen.store->watch(service->root_, kRootToken);
   if (!watch) return watch.error();
   service->rootWatch_ = std::move(watch).value();
+  Result<base::LoopHandle> sweep =
+      loop.addTimer(kSweepInterval, true, [self] { self->sweepFrontends(); });
+  if (!sweep) return sweep.error();
+  service->sweepHandle_ = std::move(sweep).value();
   return service;
 }
 
@@ -117,7 +121,23 @@ void BackendService::onWatchFired() {
     }
   }
   if (rescanNeeded) rescan();
-  for (const DeviceAddress& address : changed) {
+  // A guest's devices usually change together (it dies, or its toolstack removes them all),
+  // and XenStore may drop some of the events: one event has every device of that guest look.
+  std::set<std::uint16_t> frontends;
+  for (const DeviceAddress& address : changed) frontends.insert(address.frontend);
+  std::vector<DeviceAddress> toCheck;
+  for (const auto& [address, session] : sessions_) {
+    if (frontends.contains(address.frontend)) toCheck.push_back(address);
+  }
+  for (const DeviceAddress& address : toCheck) {
+    if (DeviceSession* found = session(address)) found->onFrontendChanged();
+  }
+}
+
+void BackendService::sweepFrontends() {
+  std::vector<DeviceAddress> all;
+  for (const auto& [address, session] : sessions_) all.push_back(address);
+  for (const DeviceAddress& address : all) {
     if (DeviceSession* found = session(address)) found->onFrontendChanged();
   }
 }

@@ -3,6 +3,7 @@
 // each, driven from one event loop.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +21,13 @@ struct ServiceOptions {
   std::vector<std::string> versions{XENCAMERA_PROTOCOL_VERSION};  ///< offered in `versions`
   HandlerFactory handlers;  ///< makes each connection's request handler
 };
+
+/// How often every session re-reads its frontend's state, in case XenStore dropped a watch
+/// event: xenstored drops events to an unprivileged (driver) domain beyond its quotas, and a
+/// PVH driver domain's backend was seen to get the frontend-state events of two of a
+/// destroyed guest's five devices (real-Xen harness, 2026-11-21), leaving three sessions -
+/// their grant mappings of the dead guest, a camera - held for good.
+inline constexpr std::chrono::seconds kSweepInterval{5};
 
 /// Frontend domains and devices per frontend the service takes on from its backend directory.
 inline constexpr std::size_t kMaxFrontendDomains = 1024;
@@ -53,6 +61,8 @@ class BackendService final : public SessionHost {
 
   void onWatchFired();
   void onPortsFired();
+  /// Every session looks at its frontend again: see kSweepInterval.
+  void sweepFrontends();
   void rescan();
   [[nodiscard]] std::vector<DeviceAddress> listDevices();
 
@@ -65,6 +75,7 @@ class BackendService final : public SessionHost {
   xen::XsWatch rootWatch_;
   base::LoopHandle storeHandle_;
   base::LoopHandle eventsHandle_;
+  base::LoopHandle sweepHandle_;
   std::shared_ptr<bool> alive_;  ///< lets posted work see that the service is gone
 };
 

@@ -92,6 +92,10 @@ void DeviceSession::onFrontendChanged() {
   if (!frontend || *frontend == XenbusState::Unknown) {
     // Gone (its domain died or the toolstack removed it) or nonsense: nothing to serve.
     if (state_ != XenbusState::Closed) {
+      base::logMessage(LogLevel::Info, name_,
+                       "the frontend is gone (" +
+                           (text ? "state '" + *text + "'" : text.error().message) +
+                           "): closing");
       disconnect();
       writeState(XenbusState::Closed);
     }

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <map>
 #include <set>
 #include <type_traits>
 
@@ -210,18 +209,26 @@ struct XenStoreTree::Impl {
   }
 
   void fire(const XsChange& change) {
+    std::size_t toLossy = 0;  // events for quota.lossyDomain
+    auto queueCounted = [&](const Watch& watch, std::string path) {
+      if (watch.domid != 0 && watch.domid == quota.lossyDomain &&
+          toLossy++ >= quota.maxEventsPerChange) {
+        return;
+      }
+      queueEvent(watch, std::move(path));
+    };
     for (const Watch& watch : watches) {
       if (watch.special) continue;
       if (detail::isAtOrBelow(change.path, watch.absolute)) {
         const bool readable =
             detail::mayRead(watch.domid, change.perms) ||
             (!change.previousPerms.empty() && detail::mayRead(watch.domid, change.previousPerms));
-        if (readable) queueEvent(watch, change.path.substr(watch.relativePrefix));
+        if (readable) queueCounted(watch, change.path.substr(watch.relativePrefix));
       } else if (change.removed && detail::isAtOrBelow(watch.absolute, change.path)) {
         // The watched node went with the subtree: the event names the watch's own path.
         const detail::XsNode& gone =
             detail::nearestNode(*change.removed, detail::pathBelow(watch.absolute, change.path));
-        if (detail::mayRead(watch.domid, gone.perms)) queueEvent(watch, watch.given);
+        if (detail::mayRead(watch.domid, gone.perms)) queueCounted(watch, watch.given);
       }
     }
   }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -41,6 +42,12 @@ struct XenStoreQuota {
   /// Distinct nodes one transaction may look at, and changes it may make, before further
   /// operations in it fail with ENOSPC (xenstored's transaction-nodes quota).
   std::size_t maxNodesPerTransaction = 1024;
+  /// Watch events one change may fire for domain `lossyDomain` (never dom0); the rest are
+  /// dropped. xenstored drops events to unprivileged domains as well (past their memory
+  /// quota, or unread for 20 s), so a driver domain's backend must not count on every one;
+  /// tests make the backend's domain lossy to show that it does not. Off by default.
+  DomId lossyDomain = 0;
+  std::size_t maxEventsPerChange = std::numeric_limits<std::size_t>::max();
 };
 
 /// A watch event for a client.

@@ -166,5 +166,72 @@ TEST_F(BackendServiceTest, AGuestThatCorruptsItsRingIsDisconnectedAndOthersCarry
   expectServed(*b);
 }
 
+// XenStore that drops watch events to the driver domain beyond `eventsPerChange` per change,
+// as xenstored does to unprivileged domains past their quotas.
+class LossyXenStoreTest : public BackendServiceTest {
+ protected:
+  explicit LossyXenStoreTest(std::size_t eventsPerChange) {
+    brokerOptions_.quota.lossyDomain = test::kDriverDomain;
+    brokerOptions_.quota.maxEventsPerChange = eventsPerChange;
+  }
+
+  // The backend's state of each of guest A's devices 0..count-1, once all say `expected` (or
+  // `wait` has passed).
+  std::vector<XenbusState> backendStates(std::uint32_t count, XenbusState expected,
+                                         std::chrono::milliseconds wait) {
+    std::vector<XenbusState> states;
+    for (std::uint32_t dev = 0; dev < count; ++dev) {
+      Result<XenbusState> state = frontend::waitForState(
+          *dom0_.store, proto::backendDevicePath(test::kDriverDomain, kGuestA, dev) + "/state",
+          "the backend's state", [&](XenbusState s) { return s == expected; }, wait);
+      states.push_back(state ? *state : XenbusState::Unknown);
+    }
+    return states;
+  }
+
+  // The toolstack removes all of guest A's cameras in one change, as removing a dead
+  // domain's XenStore directory does.
+  void removeGuestACameras() {
+    Status removed = dom0_.store->remove(
+        xen::kNoTransaction, "/local/domain/" + std::to_string(kGuestA) + "/device/vcamera");
+    ASSERT_TRUE(removed) << removed.error().message;
+  }
+};
+
+class OneEventPerChangeTest : public LossyXenStoreTest {
+ protected:
+  OneEventPerChangeTest() : LossyXenStoreTest(1) {}
+};
+
+TEST_F(OneEventPerChangeTest, OneEventOfAGuestHasEveryDeviceOfItLookAgain) {
+  for (std::uint32_t dev = 0; dev < 3; ++dev) BackendHarness::attach(kGuestA, config(), dev);
+  startBackend();
+  std::vector<std::unique_ptr<frontend::CameraClient>> clients;
+  for (std::uint32_t dev = 0; dev < 3; ++dev) clients.push_back(connect(guestA_, dev));
+  for (const auto& client : clients) ASSERT_TRUE(client);
+  removeGuestACameras();  // three frontends gone, one event delivered
+  const std::vector<XenbusState> closed(3, XenbusState::Closed);
+  // Well within the sweep's interval: the one event did it.
+  EXPECT_EQ(backendStates(3, XenbusState::Closed, std::chrono::milliseconds(kSweepInterval) / 2),
+            closed);
+}
+
+class NoEventsTest : public LossyXenStoreTest {
+ protected:
+  NoEventsTest() : LossyXenStoreTest(0) {}
+};
+
+TEST_F(NoEventsTest, AFrontendThatVanishedWithoutAnEventIsFoundByTheSweep) {
+  attach(kGuestA);
+  startBackend();  // found by the root watch's first event, which is never dropped
+  // Without events the backend sees the frontend's Initialised at its next sweep.
+  Result<std::unique_ptr<frontend::CameraClient>> client =
+      frontend::CameraClient::connect(guestA_, {0, 3 * kSweepInterval});
+  ASSERT_TRUE(client) << client.error().message;
+  removeGuestACameras();
+  EXPECT_EQ(backendStates(1, XenbusState::Closed, 3 * kSweepInterval),
+            std::vector<XenbusState>{XenbusState::Closed});
+}
+
 }  // namespace
 }  // namespace vcam::session
