@@ -621,6 +621,53 @@ stage_vimc_frames() { # be-alloc|mmap
   mark "FRAMES vimc_$1 exit=$rc frames=$digest_frames rest=$digest_rest $digests"
 }
 
+# The backend's threads, as BACKEND-STACKS lines: each one's state, CPU time (ticks), system
+# call and kernel stack, then eu-stack's user-space stacks. $2 says why.
+backend_stacks() { # pid why
+  mark "BACKEND-STACKS $2"
+  for t in /proc/$1/task/*; do
+    mark "BACKEND-STACKS thread ${t##*/} $(cat "$t/comm" 2>/dev/null)" \
+      "state/utime/stime $(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d' ' -f1,12,13)" \
+      "syscall $(cut -d' ' -f1-3 "$t/syscall" 2>/dev/null)" \
+      "kernel: $(cut -d' ' -f2 "$t/stack" 2>/dev/null | head -8 | tr '\n' ' ')"
+  done
+  eu-stack -p "$1" -n 14 2>&1 | head -200 | sed 's/^/@@VCX BACKEND-STACKS | /'
+  mark "BACKEND-STACKS-END"
+}
+
+# Dumps the backend's stacks when its main thread (the event loop) stays blocked in one system
+# call other than the loop's epoll_wait (232) for 15 s (at most twice), or when dom0 asks (at
+# most twice: it writes 1 to our XenStore node data/vcx-dump when the backend fails to say
+# something in time, which also catches a loop that spins). "running" is not a blocked loop:
+# under TCG a busy loop is often caught running twice in a row.
+backend_watch() {
+  i=0
+  while [ $i -lt 100 ] && ! pid=$(pidof vcamera-backend); do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  last="" same=0 blocked=0 asked=0
+  while [ -d "/proc/$pid" ]; do
+    sleep 5
+    if [ "$(xenstore-read data/vcx-dump 2>/dev/null)" = 1 ]; then
+      xenstore-rm data/vcx-dump 2>/dev/null
+      [ $asked -lt 2 ] && backend_stacks "$pid" "dom0 asked"
+      asked=$((asked + 1))
+      continue
+    fi
+    now=$(cat "/proc/$pid/syscall" 2>/dev/null)
+    case ${now%% *} in
+      "" | running | 232) same=0 ;;
+      *) [ "$now" = "$last" ] && same=$((same + 1)) || same=0 ;;
+    esac
+    last=$now
+    if [ $same -eq 2 ] && [ $blocked -lt 2 ]; then
+      backend_stacks "$pid" "the event loop has been in system call ${now%% *} for 15 s"
+      blocked=$((blocked + 1))
+    fi
+  done
+}
+
 # The PVH driver domain: runs vcamera-backend and shows its log on the console.
 stages_driver_domain() {
   # gntdev with dma-buf export (tests/xen/lib/modules.sh) in place of the stock one, before
@@ -635,7 +682,14 @@ stages_driver_domain() {
     modprobe xen-gntdev
   fi
   stage_vimc_libcamera no-gtests
-  vcamera-backend --config /vcx/vcamera-backend.toml --log-level info >/tmp/backend.log 2>&1 &
+  {
+    vcamera-backend --config /vcx/vcamera-backend.toml --log-level info >/tmp/backend.log 2>&1
+    rc=$?
+    sleep 1 # the log's tail first
+    mark "BACKEND-EXIT D status $rc"
+    dmesg | tail -15
+  } &
+  backend_watch &
   i=0
   while [ $i -lt 200 ] && ! grep -q 'serving as domain' /tmp/backend.log; do
     sleep 0.1

@@ -127,12 +127,17 @@ vcx_build_guest_image() { # root kernel-tree build-dir
   cp "$VCX_HERE/dom0/vcamera-backend.toml" "$staging/vcx/vcamera-backend.toml" # driver domain
   chmod +x "$staging/init"
   cp "$root/usr/bin/v4l2-ctl" "$root/usr/bin/v4l2-compliance" "$staging/usr/bin/"
+  # The driver domain's backend watch (guest/stages.sh): XenStore requests, eu-stack's dumps.
+  cp "$root/usr/bin/xenstore" "$root/usr/bin/eu-stack" "$staging/usr/bin/"
+  ln -sf xenstore "$staging/usr/bin/xenstore-read"
+  ln -sf xenstore "$staging/usr/bin/xenstore-rm"
   # vcamera-backend too: the PVH driver domain boots this image.
   vcx_install_bin "$build/tools/vcamera-capture/vcamera-capture" "$staging/usr/bin/vcamera-capture"
   vcx_install_bin "$build/backend/app/vcamera-backend" "$staging/usr/bin/vcamera-backend"
   vcx_install_bin "$build/tools/vcamera-pattern-check/vcamera-pattern-check" \
     "$staging/vcx/bin/vcamera-pattern-check"
   vcx_install_libs "$staging" "$root" "$root/usr/bin/v4l2-ctl" "$root/usr/bin/v4l2-compliance" \
+    "$root/usr/bin/xenstore" "$root/usr/bin/eu-stack" \
     "$build/tools/vcamera-capture/vcamera-capture" "$build/backend/app/vcamera-backend" \
     "$build/tools/vcamera-pattern-check/vcamera-pattern-check"
   vcx_install_libcamera "$staging" "$root" "$build"
@@ -178,6 +183,7 @@ vcx_build_dom0_image() { # root kernel-tree build-dir guest-image config-file
   mkdir -p "$staging"/{vcx/bin,vcx/guest,usr/lib}
   cp "$VCX_HERE/dom0/init" "$staging/init"
   cp "$VCX_HERE/dom0/scenario" "$staging/vcx/scenario"
+  cp "$VCX_HERE/dom0/pvh-stress" "$staging/vcx/pvh-stress"
   cp "$VCX_HERE/common/vimc.sh" "$staging/vcx/vimc.sh"
   cp "$config" "$staging/vcx/config.sh"
   cp "$VCX_HERE/dom0/vcamera-backend.toml" "$staging/vcx/vcamera-backend.toml"

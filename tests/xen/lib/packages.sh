@@ -5,7 +5,8 @@
 # Packages installed into the Debian root on top of minbase. Our binaries' runtime libraries
 # are added by vcx_runtime_packages.
 # udev and libcamera-ipa: libcamera with vimc in the driver domain (no cam: it pulls in Qt).
-VCX_ROOT_PACKAGES=(xen-utils-4.17 xenstore-utils v4l-utils kmod procps udev libcamera-ipa)
+# elfutils: eu-stack, the backend's stacks when it is stuck (gdb would add 70 MB).
+VCX_ROOT_PACKAGES=(xen-utils-4.17 xenstore-utils v4l-utils kmod procps udev libcamera-ipa elfutils)
 
 # Downloads package $1 (exact name) into the cache and prints the .deb's path.
 vcx_download_deb() {
