@@ -94,8 +94,7 @@ void DeviceSession::onFrontendChanged() {
     if (state_ != XenbusState::Closed) {
       base::logMessage(LogLevel::Info, name_,
                        "the frontend is gone (" +
-                           (text ? "state '" + *text + "'" : text.error().message) +
-                           "): closing");
+                           (text ? "state '" + *text + "'" : text.error().message) + "): closing");
       disconnect();
       writeState(XenbusState::Closed);
     }
