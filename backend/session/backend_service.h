@@ -22,11 +22,11 @@ struct ServiceOptions {
   HandlerFactory handlers;  ///< makes each connection's request handler
 };
 
-/// How often every session re-reads its frontend's state, in case XenStore dropped a watch
-/// event: xenstored drops events to an unprivileged (driver) domain beyond its quotas, and a
-/// PVH driver domain's backend was seen to get the frontend-state events of two of a
-/// destroyed guest's five devices (real-Xen harness, 2026-11-21), leaving three sessions -
-/// their grant mappings of the dead guest, a camera - held for good.
+/// How often every session re-reads its frontend's state, in case a watch event never came:
+/// xenstored may drop events to an unprivileged (driver) domain beyond its quotas, and a PVH
+/// driver domain's backend ended only two of a destroyed guest's five sessions (real-Xen
+/// harness, 2026-11-21), leaving three - their grant mappings of the dead guest, a camera -
+/// held for good.
 inline constexpr std::chrono::seconds kSweepInterval{5};
 
 /// Frontend domains and devices per frontend the service takes on from its backend directory.
