@@ -87,6 +87,11 @@ void DeviceSession::fail(const Error& error) {
 
 void DeviceSession::onFrontendChanged() {
   Result<std::string> text = xen_.store->read(xen::kNoTransaction, frontendDir_ + "/state");
+  if (!text && text.error().code != ENOENT && text.error().code != EACCES) {
+    // Not an answer about the frontend (XenStore busy or restarting): the next look decides.
+    base::logMessage(LogLevel::Debug, name_, "the frontend's state: " + text.error().message);
+    return;
+  }
   Result<XenbusState> frontend =
       text ? proto::parseXenbusState(*text) : Result<XenbusState>(text.error());
   if (!frontend || *frontend == XenbusState::Unknown) {

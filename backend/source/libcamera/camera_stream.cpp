@@ -95,6 +95,7 @@ CameraStream::CameraStream(CameraLibrary& library, std::string id, base::EventLo
 }
 
 CameraStream::~CameraStream() {
+  stop();          // its last look may find the device gone and detach this stream
   if (!camera_) {  // detached: libcamera's objects are leaked or already its own
     self_.reset();
     direct_.clear();
@@ -103,7 +104,6 @@ CameraStream::~CameraStream() {
     base::logMessage(LogLevel::Info, prefix(), "released (the camera was gone)");
     return;
   }
-  stop();
   // After stop() libcamera completes no more of our requests; disconnected may still race
   // with this on hot-unplug (libcamera 0.0.3's signals are not thread-safe).
   camera_->requestCompleted.disconnect(this);

@@ -255,7 +255,7 @@ class CameraStream {
   std::uint32_t configuration_ = 0;  ///< bumped by every configure()
   std::size_t maxAtCamera_ = 1;      ///< the stream's bufferCount
   std::map<DirectId, DirectBuffer> direct_;
-  /// Requests of buffers removed while the camera ran, freed once the camera has stopped.
+  /// Requests of buffers removed while the camera ran, freed at the next completion (or stop).
   /// libcamera 0.0.3's pipelines still touch a request on their thread after completing it
   /// (vimc reads its sequence() for the IPA): a request freed as soon as its completion
   /// reaches the loop crashed the backend (harness, PVH driver domain, be-alloc with vimc).

@@ -198,9 +198,12 @@ void CameraStream::removeBuffer(DirectId id) {
     waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), id), waiting_.end());
   }
   // A running camera's thread may still read the request's last completion: it waits in
-  // retired_. The FrameBuffer (the dma-buf's last reference here) goes now; a completed
-  // request no longer touches its buffers.
-  if (running_ && found->second.request) retired_.push_back(std::move(found->second.request));
+  // retired_, emptied (reuse() without ReuseBuffers) so that it names no buffer. The
+  // FrameBuffer (the dma-buf's last reference here) goes now.
+  if (running_ && found->second.request) {
+    found->second.request->reuse();
+    retired_.push_back(std::move(found->second.request));
+  }
   direct_.erase(found);
   base::logMessage(LogLevel::Debug, prefix(), "buffer " + std::to_string(id) + " removed");
 }
@@ -269,9 +272,8 @@ Status CameraStream::submit(DirectId id) {
     entry.request->controls().set(*libcameraControl(type), value);
   }
   if (const int rc = camera_->queueRequest(entry.request.get()); rc < 0) {
-    // Never queued, so libcamera's thread never saw it; it still lists the buffer as pending,
-    // and is freed now, while that buffer exists (a retired one must have completed).
-    entry.request.reset();
+    // Not queued: the request stays with its buffer (a reused one's last completion may
+    // still be read on libcamera's thread) and is reused on the next try.
     entry.state = DirectState::Idle;
     return libcameraError(rc, prefix() + ": queueRequest of buffer " + std::to_string(id));
   }
@@ -291,6 +293,10 @@ Status CameraStream::submitWaiting() {
 }
 
 void CameraStream::directCompleted(libcamera::Request* request, std::uint64_t cookie) {
+  // libcamera's thread emits completions in order, one pipeline call after another: every
+  // request retired before this completion was posted had completed before it, and that
+  // thread is done with them. So retired_ holds at most what one frame interval retires.
+  retired_.clear();
   if (!running_ || cookieGeneration(cookie) != generation_) return;  // stale: may be freed
   auto found = direct_.find(cookieIndex(cookie));
   if (found == direct_.end() || found->second.request.get() != request ||
@@ -366,9 +372,8 @@ void CameraStream::failDirect(const Error& error) {
 // pin the guest's pages for good.
 void CameraStream::stopDirect(bool cameraStopped) {
   for (auto& [id, entry] : direct_) {
-    if (entry.state == DirectState::AtCamera && !cameraStopped) {
-      static_cast<void>(entry.request.release());
-    }
+    // A camera that did not stop may still list a queued request, or read a completed one.
+    if (!cameraStopped) static_cast<void>(entry.request.release());
     entry.state = DirectState::Idle;
   }
   if (cameraStopped) {

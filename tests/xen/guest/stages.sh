@@ -636,7 +636,7 @@ backend_stacks() { # pid why
 }
 
 # Dumps the backend's stacks when its main thread (the event loop) stays blocked in one system
-# call other than the loop's epoll_wait (232) for 15 s (at most twice), or when dom0 asks (at
+# call other than the loop's epoll_wait (232) for three looks 5 s apart (at most twice), or when dom0 asks (at
 # most twice: it writes 1 to our XenStore node data/vcx-dump when the backend fails to say
 # something in time, which also catches a loop that spins). "running" is not a blocked loop:
 # under TCG a busy loop is often caught running twice in a row.
@@ -646,6 +646,7 @@ backend_watch() {
     sleep 0.1
     i=$((i + 1))
   done
+  [ -n "$pid" ] || return 0 # the backend never started (BACKEND-FAILED says so)
   last="" same=0 blocked=0 asked=0
   while [ -d "/proc/$pid" ]; do
     sleep 5
@@ -662,7 +663,7 @@ backend_watch() {
     esac
     last=$now
     if [ $same -eq 2 ] && [ $blocked -lt 2 ]; then
-      backend_stacks "$pid" "the event loop has been in system call ${now%% *} for 15 s"
+      backend_stacks "$pid" "the event loop has been in system call ${now%% *} for 10 s"
       blocked=$((blocked + 1))
     fi
   done
