@@ -62,6 +62,10 @@ vcx_xen_guest_faults() { # clean-serial-log
       else if (name != "")
         line = line ": PVH " name " died before its /init (only Debian'"'"'s kernel had run in it," \
           " no vcamera code): an emulation fault of QEMU TCG'"'"'s SVM as far as can be told"
+      else if (what ~ /triple fault/ && cs == "0010" && rip ~ /^ffffffff8/ && length(rip) == 16)
+        line = line ": a triple fault in the kernel'"'"'s own text (no module'"'"'s), where Linux" \
+          " cannot fail to deliver an exception unless the emulated nested paging broke: an" \
+          " emulation fault of QEMU TCG'"'"'s SVM as far as can be told"
       print line
       what = ""
     }
