@@ -125,19 +125,20 @@ void BackendService::onWatchFired() {
   // and XenStore may drop some of the events: one event has every device of that guest look.
   std::set<std::uint16_t> frontends;
   for (const DeviceAddress& address : changed) frontends.insert(address.frontend);
-  std::vector<DeviceAddress> toCheck;
-  for (const auto& [address, session] : sessions_) {
-    if (frontends.contains(address.frontend)) toCheck.push_back(address);
-  }
-  for (const DeviceAddress& address : toCheck) {
-    if (DeviceSession* found = session(address)) found->onFrontendChanged();
-  }
+  lookAgain([&](const DeviceAddress& address) { return frontends.contains(address.frontend); });
 }
 
 void BackendService::sweepFrontends() {
-  std::vector<DeviceAddress> all;
-  for (const auto& [address, session] : sessions_) all.push_back(address);
-  for (const DeviceAddress& address : all) {
+  lookAgain([](const DeviceAddress&) { return true; });
+}
+
+void BackendService::lookAgain(const std::function<bool(const DeviceAddress&)>& which) {
+  // Addresses first, each looked up again: a look runs a whole teardown before the next.
+  std::vector<DeviceAddress> chosen;
+  for (const auto& [address, session] : sessions_) {
+    if (which(address)) chosen.push_back(address);
+  }
+  for (const DeviceAddress& address : chosen) {
     if (DeviceSession* found = session(address)) found->onFrontendChanged();
   }
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -63,6 +64,8 @@ class BackendService final : public SessionHost {
   void onPortsFired();
   /// Every session looks at its frontend again: see kSweepInterval.
   void sweepFrontends();
+  /// The sessions `which` picks look at their frontends again.
+  void lookAgain(const std::function<bool(const DeviceAddress&)>& which);
   void rescan();
   [[nodiscard]] std::vector<DeviceAddress> listDevices();
 

@@ -191,7 +191,6 @@ void CameraLibrary::restart() {
     manager_->stop();
     manager_.reset();
   }
-  ++restarts_;
   auto manager = std::make_unique<libcamera::CameraManager>();
   if (const int rc = manager->start(); rc < 0) {
     base::logMessage(LogLevel::Error, kLog,

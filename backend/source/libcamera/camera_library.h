@@ -103,7 +103,6 @@ class CameraLibrary {
   /// How often the library looks at the process's camera device nodes.
   static constexpr std::chrono::milliseconds kWatchPeriod{500};
   /// Restarts done after unplugs (for tests and logs).
-  [[nodiscard]] unsigned restarts() const { return restarts_; }
 
  private:
   struct Shared {
@@ -122,7 +121,6 @@ class CameraLibrary {
   base::LoopHandle watch_;
   VanishTracker vanished_;
   bool restartPosted_ = false;
-  unsigned restarts_ = 0;
 };
 
 /// What camera `id` offers for a VideoRecording stream (Viewfinder when it has no such
