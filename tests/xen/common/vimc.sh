@@ -34,13 +34,15 @@ vimc_sensors() {
 
 # libcamera_finds_vimc (with "no-gtests": without the camera gtests, which the PVH driver
 # domain leaves to dom0 mode: every minute a PVH domain lives under QEMU TCG risks an
-# emulation fault): vimc loaded, udev running (libcamera enumerates through its database),
+# emulation fault; with "with-sg": vimc-sg too, the camera that imports a gntdev dma-buf,
+# tests/xen/modules/vimc-sg.patch): vimc loaded, udev running (libcamera enumerates through its database),
 # the sensors' on-screen text off (control "Show Information" = None; it draws a frame counter
 # and the time: without it the frames depend on the format alone, so they have golden
 # checksums); libcamera lists the camera. Then the golden frames (a GOLDEN line with their
 # md5s, captured here through libcamera, also kept in $VIMC_GOLDEN) and the camera gtests
 # that skip without a camera.
-stage_vimc_libcamera() { # [no-gtests]
+VIMC_ID="platform/vimc.0 Sensor B" VIMC_SG_ID="platform/vimc-sg.0 Sensor B"
+stage_vimc_libcamera() { # [no-gtests [with-sg]]
   if [ ! -f /vcx/xmod-built ]; then
     check libcamera_finds_vimc FAIL "vimc not built: $(cat /vcx/xmod-status 2>/dev/null)"
     return 1
@@ -48,6 +50,14 @@ stage_vimc_libcamera() { # [no-gtests]
   if ! modprobe vimc 2>/tmp/vimc.txt; then
     check libcamera_finds_vimc FAIL "modprobe vimc: $(tail -1 /tmp/vimc.txt)"
     return 1
+  fi
+  with_sg=""
+  if [ "${2:-}" = with-sg ]; then
+    if ! modprobe vimc-sg 2>/tmp/vimc.txt; then
+      check libcamera_finds_vimc FAIL "modprobe vimc-sg: $(tail -1 /tmp/vimc.txt)"
+      return 1
+    fi
+    with_sg=1
   fi
   mkdir -p /run/udev
   /usr/lib/systemd/systemd-udevd --daemon >/tmp/udevd.txt 2>&1
@@ -63,15 +73,21 @@ stage_vimc_libcamera() { # [no-gtests]
   done
   /vcx/bin/vcamera-lc-probe list >/tmp/lc-list.json 2>/tmp/lc-list.err
   cat /tmp/lc-list.json /tmp/lc-list.err
-  vimc_id=$(sed -n 's/.*"selector": "#0", "id": "\([^"]*\)".*/\1/p' /tmp/lc-list.json)
-  if [ -z "$vimc_id" ] || [ -z "$osd" ] || [ -n "$osd_failed" ]; then
+  # The ids libcamera lists ("selector": "#N", "id": "...").
+  ids=$(sed -n 's/.*"selector": "#[0-9]*", "id": "\([^"]*\)".*/\1/p' /tmp/lc-list.json | tr '\n' ',')
+  missing=""
+  case ",$ids" in *",$VIMC_ID,"*) ;; *) missing="'$VIMC_ID'" ;; esac
+  if [ -n "$with_sg" ]; then
+    case ",$ids" in *",$VIMC_SG_ID,"*) ;; *) missing="$missing '$VIMC_SG_ID'" ;; esac
+  fi
+  if [ -n "$missing" ] || [ -z "$osd" ] || [ -n "$osd_failed" ]; then
     cat /tmp/udevd.txt
-    check libcamera_finds_vimc FAIL "libcamera's camera #0: '${vimc_id:-none}' ($(tail -1 /tmp/lc-list.err));" \
+    check libcamera_finds_vimc FAIL "libcamera lists '${ids%,}', not$missing ($(tail -1 /tmp/lc-list.err));" \
       "on-screen text off on:${osd:- nothing}${osd_failed:+; failed on$osd_failed}"
     return 1
   fi
-  check libcamera_finds_vimc PASS "camera #0 '$vimc_id' with udev running; on-screen text off on$osd"
-  /vcx/bin/vcamera-lc-probe capture "#0" --format $VIMC_FOURCC --size ${VIMC_W}x$VIMC_H \
+  check libcamera_finds_vimc PASS "cameras '${ids%,}' with udev running; on-screen text off on$osd"
+  /vcx/bin/vcamera-lc-probe capture "$VIMC_ID" --format $VIMC_FOURCC --size ${VIMC_W}x$VIMC_H \
     --frames 8 --raw /tmp/golden.raw >/tmp/golden.txt 2>&1
   rc=$?
   cat /tmp/golden.txt

@@ -593,17 +593,21 @@ stages_guest_ad() {
   stage_capture_checksums guestA_capture_checksums guestA_vcamera_capture "$FRAMES"
   stage_dma_test_capture
   stage_vimc_frames be-alloc
+  stage_vimc_frames sg
   stages_module
   stage_vimc_frames mmap
 }
 
 # vimc through Xen into guest A: FRAMES lines with the md5s of what arrived, which dom0
-# compares with the driver domain's GOLDEN line. $1: be-alloc (dev 6, user space, before the
-# module binds it) or mmap (dev 5, the module's /dev/video node).
-stage_vimc_frames() { # be-alloc|mmap
+# compares with the driver domain's GOLDEN line. $1: be-alloc (dev 6) or sg (dev 7: vimc-sg,
+# the guest's buffers), both in user space before the module binds them, or mmap (dev 5, the
+# module's /dev/video node).
+stage_vimc_frames() { # be-alloc|sg|mmap
   raw=/tmp/vimc-$1.raw
-  if [ "$1" = be-alloc ]; then
-    vcamera-capture --dev 6 --format $VIMC_FOURCC:${VIMC_W}x$VIMC_H --frames $VIMC_FRAMES \
+  if [ "$1" != mmap ]; then
+    dev=6
+    [ "$1" = sg ] && dev=7
+    vcamera-capture --dev $dev --format $VIMC_FOURCC:${VIMC_W}x$VIMC_H --frames $VIMC_FRAMES \
       --raw $raw >/tmp/vimc-$1.txt 2>&1
     rc=$?
   else
@@ -682,7 +686,7 @@ stages_driver_domain() {
     check gntdev_dmabuf_load FAIL "modprobe: $(tail -1 /tmp/gntdev.txt)"
     modprobe xen-gntdev
   fi
-  stage_vimc_libcamera no-gtests
+  stage_vimc_libcamera no-gtests with-sg
   {
     vcamera-backend --config /vcx/vcamera-backend.toml --log-level info >/tmp/backend.log 2>&1
     rc=$?

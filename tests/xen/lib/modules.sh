@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: MIT
 # Kernel modules the harness builds from Debian's linux-source for the guest and dom0 kernel,
 # out of tree and cached by content (sourced): xen-gntdev-dmabuf (gntdev with dma-buf export
-# and import, patched for PVH: tests/xen/modules/gntdev-dmabuf-pvh.patch) and vimc (a
-# virtual media-controller camera, which Debian's kernel does not ship).
+# and import, patched for PVH: tests/xen/modules/gntdev-dmabuf-pvh.patch), vimc (a
+# virtual media-controller camera, which Debian's kernel does not ship) and vimc-sg (vimc
+# with scatter-gather memory, which imports a gntdev dma-buf: tests/xen/modules/vimc-sg.patch).
 #
 # Both go into dom0's and the guest image (which the PVH driver domain boots too) under
 # /lib/modules/<abi>/updates/vcx, with depmod run; nothing loads them by default. Loading:
 #   vimc:    modprobe vimc (pulls in videodev, mc, videobuf2-vmalloc, v4l2-tpg)
+#   vimc-sg: modprobe vimc-sg (videobuf2-dma-sg too); beside vimc or alone
 #   gntdev:  modprobe -r xen-gntdev && modprobe xen-gntdev-dmabuf
 #            Both register /dev/xen/gntdev, so only one can be loaded; the stock one must go
 #            first, before anything (xenconsoled, the backend) holds /dev/xen/gntdev open.
@@ -44,7 +46,8 @@ vcx_build_extra_modules() {
     {
       echo "$VCX_KABI $kver $(dpkg-query -W -f='${Version}' "linux-headers-$VCX_KABI")"
       (cd "$VCX_XMOD_HERE" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum)
-      declare -f vcx_build_extra_modules vcx_build_gntdev vcx_build_vimc
+      declare -f vcx_build_extra_modules vcx_build_patched vcx_build_gntdev vcx_build_vimc \
+        vcx_build_vimc_sg
     } | vcx_hash_stdin
   )
   work="$VCX_CACHE/xmod-$key"
@@ -61,6 +64,7 @@ vcx_build_extra_modules() {
     fi
     vcx_build_gntdev "$work" "$kdir" "$log" || return 1
     vcx_build_vimc "$work" "$kdir" "$log" || return 1
+    vcx_build_vimc_sg "$work" "$kdir" "$log" || return 1
     echo "built in $((SECONDS - t0)) s" >"$work/build-time"
     touch "$work/.vcx-complete"
     find "$VCX_CACHE" -maxdepth 1 -name 'xmod-*' ! -name "xmod-$key" ! -name "xmod-$key.log" \
@@ -71,21 +75,29 @@ vcx_build_extra_modules() {
   VCX_XMOD_STATUS+=" against $VCX_KABI ($(cat "$work/build-time"))"
 }
 
+# Our patch $5 (in modules/) on the copy under $4 (patch -p1 there), then Kbuild file $6 (in
+# modules/) as the Kbuild of $4/$7, where module $8 is built and copied to $1/ko.
+vcx_build_patched() { # work kdir log dir patch kbuild subdir ko
+  local work=$1 kdir=$2 log=$3 dir=$4
+  if ! (cd "$dir" && patch -p1 --no-backup-if-mismatch) <"$VCX_XMOD_HERE/$5" >>"$log" 2>&1; then
+    VCX_XMOD_STATUS="failed: $5 does not apply: $(grep -m1 -i 'fail\|reject' "$log")"
+    return 1
+  fi
+  cp "$VCX_XMOD_HERE/$6" "$dir/$7/Kbuild"
+  if ! make -C "$kdir" M="$dir/$7" -j2 modules >>"$log" 2>&1; then
+    VCX_XMOD_STATUS="failed: make ${8%.ko}: $(grep -m1 -E 'error|Error' "$log")"
+    return 1
+  fi
+  cp "$dir/$7/$8" "$work/ko/"
+}
+
 # gntdev: our patch on a copy of drivers/xen/gntdev*, built with gntdev.Kbuild.
 vcx_build_gntdev() { # work kdir log
-  local work=$1 kdir=$2 log=$3 dir="$1/gntdev"
+  local dir="$1/gntdev"
   mkdir -p "$dir/drivers/xen"
-  cp "$work"/src/drivers/xen/gntdev* "$dir/drivers/xen/"
-  if ! (cd "$dir" && patch -p1 --no-backup-if-mismatch) <"$VCX_XMOD_HERE/gntdev-dmabuf-pvh.patch" >>"$log" 2>&1; then
-    VCX_XMOD_STATUS="failed: gntdev-dmabuf-pvh.patch does not apply: $(grep -m1 -i 'fail\|reject' "$log")"
-    return 1
-  fi
-  cp "$VCX_XMOD_HERE/gntdev.Kbuild" "$dir/drivers/xen/Kbuild"
-  if ! make -C "$kdir" M="$dir/drivers/xen" -j2 modules >>"$log" 2>&1; then
-    VCX_XMOD_STATUS="failed: make xen-gntdev-dmabuf: $(grep -m1 -E 'error|Error' "$log")"
-    return 1
-  fi
-  cp "$dir/drivers/xen/xen-gntdev-dmabuf.ko" "$work/ko/"
+  cp "$1"/src/drivers/xen/gntdev* "$dir/drivers/xen/"
+  vcx_build_patched "$1" "$2" "$3" "$dir" gntdev-dmabuf-pvh.patch gntdev.Kbuild drivers/xen \
+    xen-gntdev-dmabuf.ko
 }
 
 # vimc: the unchanged directory with its own Makefile, switched on from the command line.
@@ -97,6 +109,15 @@ vcx_build_vimc() { # work kdir log
     return 1
   fi
   cp "$dir/vimc.ko" "$work/ko/"
+}
+
+# vimc-sg: our patch on another copy of vimc (vb2-dma-sg memory: a camera that imports a
+# gntdev dma-buf), built with vimc-sg.Kbuild.
+vcx_build_vimc_sg() { # work kdir log
+  local dir="$1/vimc-sg"
+  mkdir -p "$dir"
+  cp -r "$1/src/drivers/media/test-drivers/vimc" "$dir/vimc"
+  vcx_build_patched "$1" "$2" "$3" "$dir" vimc-sg.patch vimc-sg.Kbuild vimc vimc-sg.ko
 }
 
 # Copies the modules (into updates/vcx) and the stock modules they need from kernel tree $2

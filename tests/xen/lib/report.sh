@@ -20,7 +20,8 @@ vcx_checks() { # mode
   echo compliance_single_planar compliance_multi_planar
   echo stream_mmap stream_userptr stream_dmabuf stream_mmap_multi_planar
   [[ $1 == driver-domain ]] &&
-    echo vimc_frames_be_alloc vimc_frames_mmap zero_copy_be_alloc_vimc zero_copy_fallback_vimc
+    echo vimc_frames_be_alloc vimc_frames_sg vimc_frames_mmap zero_copy_be_alloc_vimc \
+      zero_copy_frontend_vimc_sg zero_copy_fallback_vimc
   if [[ $1 != driver-domain ]]; then
     echo vimc_frames_be_alloc vimc_frames_mmap zero_copy_fallback_vimc
     echo zero_copy_fallback_vimc_be_alloc
