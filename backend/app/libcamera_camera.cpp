@@ -125,9 +125,8 @@ class LibcameraCamera final : public session::CameraDriver, public session::Dire
   }
 
   void onLost(Lost lost) override {
-    stream_->setGoneHandler([lost = std::move(lost)] {
-      lost(makeError(ENODEV, "the camera was unplugged (its device is gone)"));
-    });
+    // The reason says whether this camera was unplugged or libcamera restarts after another.
+    stream_->setGoneHandler([lost = std::move(lost)](const Error& why) { lost(why); });
   }
 
   session::DirectCapture* direct() override { return direct_ ? this : nullptr; }

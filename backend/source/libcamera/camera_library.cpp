@@ -14,6 +14,7 @@
 #include <libcamera/stream.h>
 
 #include "backend/base/log.h"
+#include "backend/source/libcamera/camera_nodes.h"
 #include "backend/source/libcamera/camera_stream.h"
 #include "backend/source/libcamera/device_watch.h"
 #include "backend/source/libcamera/format_mapping.h"
@@ -25,6 +26,7 @@ namespace {
 using base::LogLevel;
 
 constexpr std::string_view kLog = "libcamera";
+const std::string kFdDir = "/proc/self/fd";
 
 // libcamera aborts when a second CameraManager is made while one exists.
 std::atomic<bool> gLibraryExists{false};
@@ -159,22 +161,47 @@ CameraLibrary::~CameraLibrary() {
 }
 
 bool CameraLibrary::checkDevices(Check check) {
-  const std::set<std::string> gone =
-      vanished_.look(vanishedDeviceNodes("/proc/self/fd"), check == Check::Now);
+  const std::vector<GoneNode> gone =
+      vanished_.look(vanishedDeviceNodes(kFdDir), check == Check::Now);
   if (gone.empty()) return false;
   if (restartPosted_) return true;
   restartPosted_ = true;
   std::string nodes;
-  for (const std::string& link : gone) nodes += (nodes.empty() ? "" : ", ") + link;
+  for (const GoneNode& node : gone) nodes += (nodes.empty() ? "" : ", ") + node.link;
+  // The streams of the cameras the nodes were (or whose nodes are unknown) cannot be stopped:
+  // detached. Every other stream is stopped normally: a manager stops only with no camera in
+  // use, and its restart must come before the device returns.
+  std::vector<CameraStream*> unplugged;
+  std::vector<CameraStream*> healthy;
+  for (CameraStream* stream : streams_) {
+    (touches(stream->nodes(), gone) ? unplugged : healthy).push_back(stream);
+  }
+  std::string cameras;
+  for (const CameraStream* stream : unplugged) {
+    cameras += (cameras.empty() ? "'" : ", '") + stream->id() + "'";
+  }
+  if (cameras.empty()) cameras = "a camera not in use";
   base::logMessage(LogLevel::Warning, kLog,
                    "camera device node(s) gone: " + nodes +
                        "; libcamera 0.0.3 keeps such a camera (and would abort on its stop or "
-                       "its return): ending " +
-                       std::to_string(streams_.size()) +
-                       " libcamera stream(s) and restarting libcamera");
-  const std::vector<CameraStream*> streams(streams_.begin(), streams_.end());
-  for (CameraStream* stream : streams) {
+                       "its return): detaching " +
+                       std::to_string(unplugged.size()) + " stream(s) of " + cameras +
+                       ", stopping " + std::to_string(healthy.size()) +
+                       " other(s), restarting libcamera");
+  for (CameraStream* stream : unplugged) {
     if (streams_.contains(stream)) stream->detach("device node " + nodes + " gone");
+  }
+  const Error restarting =
+      makeError(ENODEV, "libcamera restarts after " + cameras + " was unplugged (" + nodes +
+                            " gone); the camera can be opened again at once");
+  for (CameraStream* stream : healthy) {
+    if (!streams_.contains(stream)) continue;
+    // One more look right before its Camera::stop(): its device may be going too.
+    if (touches(stream->nodes(), vanishedDeviceNodes(kFdDir))) {
+      stream->detach("device node gone while libcamera restarts");
+    } else {
+      stream->endForRestart(restarting);
+    }
   }
   loop_.post([this, weak = std::weak_ptr<Shared>(shared_)] {
     if (weak.lock()) restart();
@@ -182,8 +209,8 @@ bool CameraLibrary::checkDevices(Check check) {
   return true;
 }
 
-// Every stream is detached (holds no Camera): the manager can stop, and frees the dead
-// cameras on its own thread.
+// Every stream is detached or released (holds no Camera): the manager can stop, and frees the
+// dead cameras on its own thread.
 void CameraLibrary::restart() {
   restartPosted_ = false;
   const std::vector<CameraInfo> before = cameras();
@@ -209,7 +236,7 @@ void CameraLibrary::restart() {
     return false;
   };
   // What libcamera kept of the dead pipeline (a leaked allocator's camera) is not watched.
-  vanished_.restarted(vanishedDeviceNodes("/proc/self/fd"));
+  vanished_.restarted(vanishedDeviceNodes(kFdDir));
   base::logMessage(LogLevel::Info, kLog, "libcamera restarted; " + describe(after));
   for (const CameraInfo& camera : before) {
     if (!has(after, camera.id)) notify(Change::Removed, camera.id);

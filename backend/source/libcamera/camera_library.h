@@ -58,10 +58,13 @@ inline constexpr std::string_view kSelectorPrefix = "libcamera:";
 /// so does the device's return (a second camera with the same id: a fatal log). So the library
 /// looks every kWatchPeriod at the V4L2 and media nodes the process holds
 /// (vanishedDeviceNodes()); when one is gone on two looks in a row (libcamera, when it does
-/// report the unplug, has done so by then), it detaches every stream (each ends with the gone
-/// handler) and restarts libcamera: a fresh CameraManager lists what is there now, and the
-/// device can come back. Streams of other libcamera cameras end too: a CameraManager can only
-/// be stopped with no camera in use.
+/// report the unplug, has done so by then), it detaches the streams of the cameras those nodes
+/// were (CameraStream::nodes(), camera_nodes.h; leaked: libcamera cannot stop them), stops
+/// and releases every other stream normally (CameraStream::endForRestart()), each ending with
+/// the gone handler and its reason, and restarts libcamera: a fresh CameraManager lists what
+/// is there now, the device can come back, and the healthy cameras can be opened again at
+/// once. Those streams have to end: a CameraManager can only be stopped with no camera in use,
+/// and it has to be restarted before the device returns.
 class CameraLibrary {
  public:
   enum class Change { Added, Removed };
@@ -96,13 +99,12 @@ class CameraLibrary {
     Watch,  ///< the periodic look: acts when a node is gone on two looks in a row
     Now,    ///< before Camera::stop(): acts at once
   };
-  /// Looks for vanished camera device nodes (see the class); when it acts, every stream is
-  /// detached and libcamera's restart posted. Returns whether a node is gone (Now) or it
-  /// acted (Watch). Nodes still gone after a restart are not libcamera's: ignored from then.
+  /// Looks for vanished camera device nodes (see the class); when it acts, every stream ends
+  /// (detached or stopped) and libcamera's restart is posted. Returns whether a node is gone (Now)
+  /// or it acted (Watch). Nodes still gone after a restart are not libcamera's: ignored from then.
   bool checkDevices(Check check);
   /// How often the library looks at the process's camera device nodes.
   static constexpr std::chrono::milliseconds kWatchPeriod{500};
-  /// Restarts done after unplugs (for tests and logs).
 
  private:
   struct Shared {

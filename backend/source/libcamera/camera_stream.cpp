@@ -58,21 +58,28 @@ Result<std::unique_ptr<CameraStream>> CameraStream::open(CameraLibrary& library,
     Result<std::string> resolved = library.resolve(id);
     return makeError(ENODEV, resolved ? "camera '" + id + "' is gone" : resolved.error().message);
   }
+  // The camera's nodes are the media devices its acquire locks (camera_nodes.h): an unplug
+  // of another camera must not end this one's stream by leaking it.
+  const std::set<FileId> locksBefore = heldLocks();
   if (const int rc = camera->acquire(); rc < 0) {
     return libcameraError(rc, "camera '" + id + "' cannot be acquired (in use?)");
   }
-  std::unique_ptr<CameraStream> stream(new CameraStream(library, id, loop, std::move(camera)));
+  CameraNodes nodes = cameraNodesSince(locksBefore);
+  std::unique_ptr<CameraStream> stream(
+      new CameraStream(library, id, loop, std::move(camera), std::move(nodes)));
   base::logMessage(LogLevel::Info, stream->prefix(),
-                   "acquired; libcamera 0.0.3 has no hue control, so none is offered");
+                   "acquired; device nodes: " + stream->nodes_.description +
+                       "; libcamera 0.0.3 has no hue control, so none is offered");
   return stream;
 }
 
 CameraStream::CameraStream(CameraLibrary& library, std::string id, base::EventLoop& loop,
-                           std::shared_ptr<libcamera::Camera> camera)
+                           std::shared_ptr<libcamera::Camera> camera, CameraNodes nodes)
     : library_(library),
       id_(std::move(id)),
       loop_(loop),
       camera_(std::move(camera)),
+      nodes_(std::move(nodes)),
       self_(std::make_shared<CameraStream*>(this)) {
   library_.streamOpened(this);
   // libcamera's thread: read the cookie (the request is libcamera's to give now), post.
@@ -101,25 +108,34 @@ CameraStream::~CameraStream() {
     direct_.clear();
     spares_.clear();
     library_.streamClosed(this);
-    base::logMessage(LogLevel::Info, prefix(), "released (the camera was gone)");
+    base::logMessage(LogLevel::Info, prefix(),
+                     "released (its camera was let go before: unplugged, or libcamera restarted)");
     return;
   }
+  self_.reset();
+  releaseCamera();
+  direct_.clear();  // each request before its FrameBuffer (DirectBuffer's member order)
+  library_.streamClosed(this);
+  base::logMessage(LogLevel::Info, prefix(), "released");
+}
+
+// After a stop that succeeded (or none): libcamera holds none of our requests any more.
+void CameraStream::releaseCamera() {
   // After stop() libcamera completes no more of our requests; disconnected may still race
   // with this on hot-unplug (libcamera 0.0.3's signals are not thread-safe).
   camera_->requestCompleted.disconnect(this);
   camera_->disconnected.disconnect(this);
-  self_.reset();
   releaseBuffers();
-  direct_.clear();  // each request before its FrameBuffer (DirectBuffer's member order)
+  for (auto& [id, entry] : direct_) entry.request.reset();  // the FrameBuffers are the caller's
+  retired_.clear();
   spares_.clear();
   config_.reset();
+  stream_ = nullptr;
   if (const int rc = camera_->release(); rc < 0) {
     base::logMessage(gone_ ? LogLevel::Debug : LogLevel::Warning, prefix(),
                      "release: " + std::string(std::strerror(-rc)));
   }
   camera_.reset();
-  library_.streamClosed(this);
-  base::logMessage(LogLevel::Info, prefix(), "released");
 }
 
 Result<proto::FormatChoice> CameraStream::configure(const proto::FormatChoice& wanted) {
@@ -298,12 +314,14 @@ Status CameraStream::startCamera() {
   return {};
 }
 
-void CameraStream::stop() {
+void CameraStream::stop() { halt(true); }
+
+void CameraStream::halt(bool lookFirst) {
   if (!running_) return;
   // A Camera::stop() reaching a vanished device aborts the process (detach()): look first.
-  if (library_.checkDevices(CameraLibrary::Check::Now)) {
-    detach("a camera device node is gone");  // the library may have done it already
-    return;
+  if (lookFirst && library_.checkDevices(CameraLibrary::Check::Now)) {
+    detach("a camera device node is gone");  // the library has ended this stream already,
+    return;                                  // one way or the other, unless it was busy
   }
   running_ = false;
   ++generation_;                   // completions posted before this are stale now
@@ -401,12 +419,28 @@ void CameraStream::requeue(libcamera::Request* request) {
 void CameraStream::cameraGone() {
   // libcamera has marked the camera disconnected (Camera::stop() would answer ENODEV) and
   // handles its end itself (UVC): the Camera may go as applications let go of theirs.
-  letGo("libcamera reports it unplugged", false);
+  letGo(makeError(ENODEV, "the camera was unplugged (libcamera reports it)"), false);
 }
 
-void CameraStream::detach(const std::string& why) { letGo(why, true); }
+void CameraStream::detach(const std::string& why) {
+  letGo(makeError(ENODEV, "the camera was unplugged (" + why + ")"), true);
+}
 
-void CameraStream::letGo(const std::string& why, bool keepRunningCamera) {
+void CameraStream::endForRestart(const Error& why) {
+  if (!camera_) return;
+  halt(false);
+  if (cameraRunning_) {  // libcamera refused the stop: nothing may be freed under it
+    letGo(why, true);
+    return;
+  }
+  gone_ = true;
+  releaseCamera();
+  base::logMessage(LogLevel::Warning, prefix(),
+                   "stopped and released: " + why.message + "; its stream ends");
+  postGone(why);
+}
+
+void CameraStream::letGo(const Error& why, bool keepRunningCamera) {
   if (!camera_) return;
   gone_ = true;
   running_ = false;
@@ -432,15 +466,19 @@ void CameraStream::letGo(const std::string& why, bool keepRunningCamera) {
   camera_.reset();
   base::logMessage(
       LogLevel::Warning, prefix(),
-      "the camera was unplugged (" + why + "); its stream ends" +
+      why.message + "; its stream ends" +
           (leaked != 0 ? ", " + std::to_string(leaked) + " requests left to libcamera" : ""));
+  postGone(why);
+}
+
+void CameraStream::postGone(const Error& why) {
   if (!onGone_) return;
-  loop_.post([weak = std::weak_ptr<CameraStream*>(self_)] {
+  loop_.post([weak = std::weak_ptr<CameraStream*>(self_), why] {
     std::shared_ptr<CameraStream*> self = weak.lock();
     if (!self || !(*self)->onGone_) return;
     const GoneHandler handler = (*self)->onGone_;  // it may destroy the stream
     self.reset();
-    handler();
+    handler(why);
   });
 }
 

@@ -23,6 +23,7 @@
 
 #include "backend/base/event_loop.h"
 #include "backend/source/libcamera/camera_library.h"
+#include "backend/source/libcamera/camera_nodes.h"
 #include "backend/source/libcamera/control_mapping.h"
 #include "backend/source/libcamera/direct_planes.h"
 #include "backend/source/libcamera/mapped_buffer.h"
@@ -91,7 +92,9 @@ struct DirectFrame {
 class CameraStream {
  public:
   using FrameHandler = std::function<void(const CapturedFrame& frame)>;
-  using GoneHandler = std::function<void()>;
+  /// Why the stream ended: ENODEV with the camera's unplug, or with libcamera's restart after
+  /// another camera's unplug.
+  using GoneHandler = std::function<void(const Error& why)>;
 
   /// Acquires camera `id` (a libcamera id: CameraLibrary::resolve() first). ENODEV unknown,
   /// EBUSY when another user (process or stream) holds it.
@@ -103,6 +106,8 @@ class CameraStream {
   ~CameraStream();
 
   [[nodiscard]] const std::string& id() const { return id_; }
+  /// The device nodes the camera was acquired with (which unplugs end this stream).
+  [[nodiscard]] const CameraNodes& nodes() const { return nodes_; }
 
   /// Configures the stream as close to `wanted` as libcamera validates (an Adjusted
   /// configuration is accepted) and answers what it validated: format, size, and the rate
@@ -164,10 +169,11 @@ class CameraStream {
   /// Owned buffers a stream hands out at most (also bounds what a run of guests can pin).
   static constexpr std::size_t kMaxOwnedBuffers = 32;
 
-  /// Called once (on the loop's thread, posted) when the camera is gone: libcamera reported
-  /// it unplugged, or the library found its device nodes unregistered (detach()). Streaming
-  /// has stopped delivering; every call answers ENODEV from then on; the owner should
-  /// destroy the stream.
+  /// Called once (on the loop's thread, posted) when the stream lost its camera: libcamera
+  /// reported it unplugged, the library found its device nodes unregistered (detach()), or
+  /// the library stopped it to restart libcamera after another camera's unplug
+  /// (endForRestart()). Streaming has stopped delivering; every call answers ENODEV from then
+  /// on; the owner should destroy the stream (and may open the camera again).
   void setGoneHandler(GoneHandler onGone) { onGone_ = std::move(onGone); }
   [[nodiscard]] bool gone() const { return gone_; }
 
@@ -178,6 +184,12 @@ class CameraStream {
   /// reference is dropped so that the library can restart libcamera. Posts the gone handler.
   /// For CameraLibrary (and the disconnected signal); safe to call twice.
   void detach(const std::string& why);
+  /// Ends the stream of a healthy camera so that the library can restart libcamera (after
+  /// another camera's unplug): stops the camera normally (Camera::stop(), no look at the
+  /// device nodes: the library has just looked), frees requests and buffers, releases the
+  /// camera and posts the gone handler with `why`. A stop libcamera refuses leaves the camera
+  /// detached instead. For CameraLibrary; safe to call twice.
+  void endForRestart(const Error& why);
 
   /// The cameraif controls the camera has (brightness, contrast, saturation when it reports
   /// them as float ranges; never hue: libcamera 0.0.3 has no hue control).
@@ -205,7 +217,7 @@ class CameraStream {
   };
 
   CameraStream(CameraLibrary& library, std::string id, base::EventLoop& loop,
-               std::shared_ptr<libcamera::Camera> camera);
+               std::shared_ptr<libcamera::Camera> camera, CameraNodes nodes);
   [[nodiscard]] Status prepareBuffers();
   void releaseBuffers();
   [[nodiscard]] Status startCamera();
@@ -223,8 +235,11 @@ class CameraStream {
   /// Allocates a set of the camera's buffers into spares_ (at most `atMost` kept); the camera
   /// must be configured and stopped.
   Status fillSpares(std::size_t atMost);
+  void halt(bool lookFirst);
   void cameraGone();
-  void letGo(const std::string& why, bool keepRunningCamera);
+  void letGo(const Error& why, bool keepRunningCamera);
+  void releaseCamera();
+  void postGone(const Error& why);
   [[nodiscard]] Status ensureAttached() const;
   [[nodiscard]] std::optional<FloatRange> rangeOf(proto::ControlType type) const;
   [[nodiscard]] std::string prefix() const { return "libcamera/" + id_; }
@@ -233,6 +248,7 @@ class CameraStream {
   std::string id_;
   base::EventLoop& loop_;
   std::shared_ptr<libcamera::Camera> camera_;
+  CameraNodes nodes_;
   std::shared_ptr<CameraStream*> self_;  ///< posted work holds a weak_ptr to this
   std::unique_ptr<libcamera::CameraConfiguration> config_;
   libcamera::Stream* stream_ = nullptr;

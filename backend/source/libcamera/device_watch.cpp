@@ -4,8 +4,10 @@
 
 #include <dirent.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <climits>
@@ -45,8 +47,8 @@ bool isCameraNodeLink(std::string_view link) {
   return isNumbered(link, "video") || isNumbered(link, "v4l-subdev") || isNumbered(link, "media");
 }
 
-std::vector<std::string> vanishedDeviceNodes(const std::string& fdDir) {
-  std::vector<std::string> gone;
+std::vector<GoneNode> vanishedDeviceNodes(const std::string& fdDir) {
+  std::vector<GoneNode> gone;
   const std::unique_ptr<DIR, DirCloser> dir(::opendir(fdDir.c_str()));
   if (!dir) return gone;
   std::size_t seen = 0;
@@ -62,33 +64,40 @@ std::vector<std::string> vanishedDeviceNodes(const std::string& fdDir) {
     const std::string path = fdDir + "/" + std::string(name);
     const std::string link = readLink(path);
     if (!isCameraNodeLink(link)) continue;
+    // The device number says which camera the node was; a deleted node's fd still has it.
+    struct stat status {};
+    const std::uint64_t rdev = ::fstat(fd, &status) == 0 ? status.st_rdev : 0;
     if (link.ends_with(kDeleted)) {
-      gone.push_back(link);
+      if (readLink(path) == link) gone.push_back({link, rdev});
       continue;
     }
     pollfd probe{fd, POLLIN, 0};
     if (::poll(&probe, 1, 0) != 1 || (probe.revents & POLLHUP) == 0) continue;
     // The fd may have been closed and reused meanwhile (libcamera's thread): only the same
     // node counts.
-    if (readLink(path) == link) gone.push_back(link);
+    if (readLink(path) == link) gone.push_back({link, rdev});
   }
   return gone;
 }
 
-std::set<std::string> VanishTracker::look(std::vector<std::string> gone, bool atOnce) {
-  std::set<std::string> now;
-  for (std::string& link : gone) {
-    if (!ignored_.contains(link)) now.insert(std::move(link));
+std::vector<GoneNode> VanishTracker::look(std::vector<GoneNode> gone, bool atOnce) {
+  std::vector<GoneNode> now;
+  std::set<std::string> links;
+  for (GoneNode& node : gone) {
+    if (ignored_.contains(node.link) || !links.insert(node.link).second) continue;
+    now.push_back(std::move(node));
   }
+  std::sort(now.begin(), now.end(),
+            [](const GoneNode& a, const GoneNode& b) { return a.link < b.link; });
   bool again = atOnce;
-  for (const std::string& link : now) again = again || seen_.contains(link);
-  seen_ = now;
-  return again ? now : std::set<std::string>{};
+  for (const std::string& link : links) again = again || seen_.contains(link);
+  seen_ = std::move(links);
+  return again ? now : std::vector<GoneNode>{};
 }
 
-void VanishTracker::restarted(std::vector<std::string> gone) {
+void VanishTracker::restarted(const std::vector<GoneNode>& gone) {
   seen_.clear();
-  for (std::string& link : gone) ignored_.insert(std::move(link));
+  for (const GoneNode& node : gone) ignored_.insert(node.link);
 }
 
 }  // namespace vcam::source::lc

@@ -167,8 +167,10 @@ int capture(CameraLibrary& library, base::EventLoop& loop, const CaptureOptions&
   std::uint32_t received = 0;
   bool writeFailed = false;
   bool unplugged = false;
-  stream.setGoneHandler([&] {
+  std::string goneWhy;
+  stream.setGoneHandler([&](const Error& why) {
     unplugged = true;
+    goneWhy = why.message;
     loop.stop();
   });
   std::vector<source::lc::DirectId> owned;
@@ -226,7 +228,8 @@ int capture(CameraLibrary& library, base::EventLoop& loop, const CaptureOptions&
   if (!ran) std::fprintf(stderr, "vcamera-lc-probe: %s\n", ran.error().message.c_str());
   // stop() itself may find the camera's device gone (then the gone handler never ran).
   if (unplugged || stream.gone()) {
-    std::fprintf(stderr, "vcamera-lc-probe: the camera was unplugged\n");
+    std::fprintf(stderr, "vcamera-lc-probe: the camera was unplugged%s%s\n",
+                 goneWhy.empty() ? "" : ": ", goneWhy.c_str());
   }
   std::printf("%u of %u frames\n", received, options.frames);
   if (writeFailed)

@@ -2,7 +2,9 @@
 // vanishedDeviceNodes(): which links count as camera nodes, and how a gone one is told apart.
 #include "backend/source/libcamera/device_watch.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +18,13 @@ namespace vcam::source::lc {
 namespace {
 
 namespace fs = std::filesystem;
+
+std::vector<std::string> linksOf(const std::vector<GoneNode>& nodes) {
+  std::vector<std::string> links;
+  for (const GoneNode& node : nodes) links.push_back(node.link);
+  std::sort(links.begin(), links.end());
+  return links;
+}
 
 TEST(DeviceWatchTest, CameraNodeLinks) {
   EXPECT_TRUE(isCameraNodeLink("/dev/video0"));
@@ -74,9 +83,23 @@ TEST_F(FakeFdDir, ReportsHungUpAndDeletedCameraNodesOnly) {
   link(pipeReadEnd(false), "/dev/media0 (deleted)");  // node removed: gone whatever poll says
   link(pipeReadEnd(true), "/dev/null");               // not a camera node
   link(pipeReadEnd(true), "pipe:[77]");
-  std::vector<std::string> gone = vanishedDeviceNodes(dir_.string());
-  std::sort(gone.begin(), gone.end());
-  EXPECT_EQ(gone, (std::vector<std::string>{"/dev/media0 (deleted)", "/dev/video2"}));
+  EXPECT_EQ(linksOf(vanishedDeviceNodes(dir_.string())),
+            (std::vector<std::string>{"/dev/media0 (deleted)", "/dev/video2"}));
+}
+
+TEST_F(FakeFdDir, ReportsTheDeviceNumberOfAGoneNode) {
+  // A character device's fd: its st_rdev is what tells which camera the node was.
+  const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  fds_.push_back(fd);
+  struct stat status {};
+  ASSERT_EQ(::fstat(fd, &status), 0);
+  link(fd, "/dev/video9 (deleted)");
+  const std::vector<GoneNode> gone = vanishedDeviceNodes(dir_.string());
+  ASSERT_EQ(gone.size(), 1U);
+  EXPECT_EQ(gone[0].link, "/dev/video9 (deleted)");
+  EXPECT_EQ(gone[0].rdev, status.st_rdev);
+  EXPECT_NE(gone[0].rdev, 0U);
 }
 
 TEST_F(FakeFdDir, NothingGoneWhenAllAlive) {
@@ -100,38 +123,59 @@ TEST(DeviceWatchTest, ThisProcessHoldsNoGoneCameraNode) {
   EXPECT_TRUE(vanishedDeviceNodes("/proc/self/fd").empty());
 }
 
-using Nodes = std::set<std::string>;
+using Nodes = std::vector<std::string>;
+
+// The tracker's answer as links, for comparisons.
+Nodes look(VanishTracker& tracker, const std::vector<std::string>& links, bool atOnce) {
+  std::vector<GoneNode> gone;
+  for (const std::string& link : links) gone.push_back({link, 0});
+  return linksOf(tracker.look(gone, atOnce));
+}
 
 TEST(VanishTrackerTest, ActsWhenANodeIsGoneOnTwoLooksInARow) {
   VanishTracker tracker;
-  EXPECT_EQ(tracker.look({}, false), Nodes{});
-  EXPECT_EQ(tracker.look({"/dev/video2"}, false), Nodes{}) << "once may be libcamera's to handle";
-  EXPECT_EQ(tracker.look({"/dev/video2", "/dev/media0 (deleted)"}, false),
+  EXPECT_EQ(look(tracker, {}, false), Nodes{});
+  EXPECT_EQ(look(tracker, {"/dev/video2"}, false), Nodes{}) << "once may be libcamera's to handle";
+  EXPECT_EQ(look(tracker, {"/dev/video2", "/dev/media0 (deleted)"}, false),
             (Nodes{"/dev/media0 (deleted)", "/dev/video2"}));
 }
 
 TEST(VanishTrackerTest, ANodeGoneOnceThenHandledIsNothing) {
   VanishTracker tracker;
-  EXPECT_EQ(tracker.look({"/dev/video0"}, false), Nodes{});
-  EXPECT_EQ(tracker.look({}, false), Nodes{}) << "libcamera closed it (UVC's own unplug)";
-  EXPECT_EQ(tracker.look({"/dev/video0"}, false), Nodes{}) << "a new first sighting";
-  EXPECT_EQ(tracker.look({"/dev/video3"}, false), Nodes{}) << "another node: first sighting";
+  EXPECT_EQ(look(tracker, {"/dev/video0"}, false), Nodes{});
+  EXPECT_EQ(look(tracker, {}, false), Nodes{}) << "libcamera closed it (UVC's own unplug)";
+  EXPECT_EQ(look(tracker, {"/dev/video0"}, false), Nodes{}) << "a new first sighting";
+  EXPECT_EQ(look(tracker, {"/dev/video3"}, false), Nodes{}) << "another node: first sighting";
 }
 
 TEST(VanishTrackerTest, ActsAtOnceWhenAsked) {
   VanishTracker tracker;
-  EXPECT_EQ(tracker.look({"/dev/v4l-subdev1"}, true), Nodes{"/dev/v4l-subdev1"});
-  EXPECT_EQ(tracker.look({}, true), Nodes{});
+  EXPECT_EQ(look(tracker, {"/dev/v4l-subdev1"}, true), Nodes{"/dev/v4l-subdev1"});
+  EXPECT_EQ(look(tracker, {}, true), Nodes{});
 }
 
 TEST(VanishTrackerTest, NodesStillGoneAfterARestartAreIgnored) {
   VanishTracker tracker;
-  EXPECT_EQ(tracker.look({"/dev/video2"}, false), Nodes{});
-  tracker.restarted({"/dev/video2 (deleted)"});
-  EXPECT_EQ(tracker.look({"/dev/video2 (deleted)"}, false), Nodes{});
-  EXPECT_EQ(tracker.look({"/dev/video2 (deleted)"}, false), Nodes{});
-  EXPECT_EQ(tracker.look({"/dev/video2 (deleted)"}, true), Nodes{});
-  EXPECT_EQ(tracker.look({"/dev/video2 (deleted)", "/dev/video5"}, true), Nodes{"/dev/video5"});
+  EXPECT_EQ(look(tracker, {"/dev/video2"}, false), Nodes{});
+  tracker.restarted({{"/dev/video2 (deleted)", 0}});
+  EXPECT_EQ(look(tracker, {"/dev/video2 (deleted)"}, false), Nodes{});
+  EXPECT_EQ(look(tracker, {"/dev/video2 (deleted)"}, false), Nodes{});
+  EXPECT_EQ(look(tracker, {"/dev/video2 (deleted)"}, true), Nodes{});
+  EXPECT_EQ(look(tracker, {"/dev/video2 (deleted)", "/dev/video5"}, true), Nodes{"/dev/video5"});
+}
+
+TEST(VanishTrackerTest, KeepsEachNodesDeviceNumber) {
+  VanishTracker tracker;
+  static_cast<void>(tracker.look({{"/dev/video4", 0x5104}}, false));
+  const std::vector<GoneNode> acted =
+      tracker.look({{"/dev/video4", 0x5104}, {"/dev/media2 (deleted)", 0xef02}}, false);
+  EXPECT_EQ(acted,
+            (std::vector<GoneNode>{{"/dev/media2 (deleted)", 0xef02}, {"/dev/video4", 0x5104}}));
+}
+
+TEST(VanishTrackerTest, ANodeListedTwiceInOneLookIsOne) {
+  VanishTracker tracker;
+  EXPECT_EQ(tracker.look({{"/dev/video4", 1}, {"/dev/video4", 1}}, true).size(), 1U);
 }
 
 }  // namespace
