@@ -39,6 +39,7 @@ threads() {
 }
 
 alive() { kill -0 "$1" 2>/dev/null; }
+yn() { alive "$1" && echo yes || echo no; }
 # Unbinds (unplugs) or binds (plugs back) the vimc device.
 vimc_driver() { echo vimc.0 >"/sys/bus/platform/drivers/vimc/$1"; }
 # The same for vimc-sg (tests/xen/modules/vimc-sg.patch).
@@ -58,6 +59,23 @@ mark "LIST1 $(grep -c '"selector"' /tmp/list.json) camera(s): $(sed -n 's/.*"id"
 # libcamera, dev 1 the test pattern. vimc unbound while both stream: dev 0's capture must end
 # with an error, dev 1's must go on (every frame verified), the backend must live; vimc bound
 # again: dev 0 captures again.
+# The end of a backend scenario: the backend stopped (its exit status and the last $1 lines of
+# its log, without per-frame lines), then the broker; powers off.
+end_backend_scenario() { # log-lines
+  mark "BACKEND alive=$(yn $backend) at the end"
+  kill -TERM $backend 2>/dev/null
+  wait $backend
+  mark "BACKEND-EXIT rc=$?"
+  mark "BACKEND-LOG-BEGIN"
+  grep -v -e ': frame [0-9]' /tmp/backend.log | tail -"$1"
+  mark "BACKEND-LOG-END"
+  kill -TERM $broker 2>/dev/null
+  wait $broker
+  mark "BROKER-EXIT rc=$? $(tail -2 /tmp/broker.log | tr '\n' ' ')"
+  mark "DONE"
+  poweroff -f
+}
+
 backend_scenario() {
   b=/hp/bin
   mkfifo /tmp/ready
@@ -82,8 +100,8 @@ backend_scenario() {
     --frames 900 --verify >/tmp/cap1.txt 2>&1 &
   cap1=$!
   sleep 8
-  mark "BACKEND-STREAMING backend alive=$(alive $backend && echo yes || echo no)" \
-    "dev0 alive=$(alive $cap0 && echo yes || echo no) dev1 alive=$(alive $cap1 && echo yes || echo no)"
+  mark "BACKEND-STREAMING backend alive=$(yn $backend)" \
+    "dev0 alive=$(yn $cap0) dev1 alive=$(yn $cap1)"
   vimc_driver unbind
   rc=$?
   mark "UNBOUND rc=$rc"
@@ -97,7 +115,7 @@ backend_scenario() {
     wait $cap0
     mark "DEV0-ENDED rc=$? after ${i}s: $(grep -v '^$' /tmp/cap0.txt | tail -1)"
   fi
-  mark "BACKEND alive=$(alive $backend && echo yes || echo no) after the unbind"
+  mark "BACKEND alive=$(yn $backend) after the unbind"
   wait $cap1
   mark "DEV1-ENDED rc=$? $(grep -v '^$' /tmp/cap1.txt | tail -2 | tr '\n' ' ')"
   vimc_driver bind
@@ -108,18 +126,7 @@ backend_scenario() {
   $b/vcamera-capture --emulated /tmp/xen.sock --domid 3 --dev 0 --format RGB3:480x360 \
     --frames 30 >/tmp/cap2.txt 2>&1
   mark "DEV0-AGAIN rc=$? $(grep -v '^$' /tmp/cap2.txt | tail -1)"
-  mark "BACKEND alive=$(alive $backend && echo yes || echo no) at the end"
-  kill -TERM $backend 2>/dev/null
-  wait $backend
-  mark "BACKEND-EXIT rc=$?"
-  mark "BACKEND-LOG-BEGIN"
-  grep -v -e ': frame [0-9]' /tmp/backend.log | tail -80
-  mark "BACKEND-LOG-END"
-  kill -TERM $broker 2>/dev/null
-  wait $broker
-  mark "BROKER-EXIT rc=$? $(tail -2 /tmp/broker.log | tr '\n' ' ')"
-  mark "DONE"
-  poweroff -f
+  end_backend_scenario 80
 }
 [ "$mode" = backend ] && backend_scenario
 
@@ -160,7 +167,6 @@ two_cameras_scenario() {
   capture 2 RGB3:480x360 100000 >/tmp/cap2.txt 2>&1 &
   cap2=$!
   sleep 8
-  yn() { alive "$1" && echo yes || echo no; }
   mark "TWO-STREAMING backend alive=$(yn $backend) dev0 alive=$(yn $cap0)" \
     "dev1 alive=$(yn $cap1) dev2 alive=$(yn $cap2)"
   t0=$(cut -d' ' -f1 /proc/uptime)
@@ -204,18 +210,7 @@ two_cameras_scenario() {
   grep -m1 "libcamera/$sg_id: the camera was unplugged" /tmp/backend.log | sed 's/^/@@HP SAID-SG /'
   grep -m1 'dom3/vcamera0: .*libcamera restarts after' /tmp/backend.log | sed 's/^/@@HP SAID-DEV0 /'
   grep 'acquired; device nodes' /tmp/backend.log | sed 's/^/@@HP SAID-NODES /'
-  mark "BACKEND alive=$(yn $backend) at the end"
-  kill -TERM $backend 2>/dev/null
-  wait $backend
-  mark "BACKEND-EXIT rc=$?"
-  mark "BACKEND-LOG-BEGIN"
-  grep -v -e ': frame [0-9]' /tmp/backend.log | tail -120
-  mark "BACKEND-LOG-END"
-  kill -TERM $broker 2>/dev/null
-  wait $broker
-  mark "BROKER-EXIT rc=$? $(tail -2 /tmp/broker.log | tr '\n' ' ')"
-  mark "DONE"
-  poweroff -f
+  end_backend_scenario 120
 }
 [ "$mode" = two-cameras ] && two_cameras_scenario
 
