@@ -2,7 +2,6 @@
 // CameraNodes: a camera's device nodes from the media devices libcamera locked for it.
 #include "backend/source/libcamera/camera_nodes.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/media.h>
 #include <sys/ioctl.h>
@@ -12,7 +11,6 @@
 
 #include <array>
 #include <charconv>
-#include <climits>
 #include <memory>
 
 #include "backend/base/unique_fd.h"
@@ -23,8 +21,6 @@ namespace {
 // /proc/locks lists every lock of the system; more than this is not read (a few per process
 // is usual).
 constexpr std::size_t kMaxLocksText = 4U << 20U;
-// More fds than this in one process would be a leak; the scan stops there.
-constexpr std::size_t kMaxEntries = 65536;
 // A media graph with more interfaces than this is not believed.
 constexpr std::uint32_t kMaxInterfaces = 1024;
 
@@ -65,19 +61,9 @@ bool parseFile(std::string_view text, FileId& file) {
   return true;
 }
 
-std::string readLink(const std::string& path) {
-  std::array<char, PATH_MAX> buffer{};
-  const ssize_t n = ::readlink(path.c_str(), buffer.data(), buffer.size() - 1);
-  return n > 0 ? std::string(buffer.data(), static_cast<std::size_t>(n)) : std::string();
-}
-
 bool isMediaLink(std::string_view link) {
   return isCameraNodeLink(link) && link.starts_with("/dev/media");
 }
-
-struct DirCloser {
-  void operator()(DIR* dir) const { ::closedir(dir); }
-};
 
 // The device numbers of the interfaces (video, subdev nodes) media graph `fd` lists.
 std::vector<std::uint64_t> graphNodes(int fd) {
@@ -151,36 +137,24 @@ CameraNodes cameraNodesSince(const std::set<FileId>& before, const std::string& 
     nodes.description = "unknown (no media device newly locked by the acquire)";
     return nodes;
   }
-  const std::unique_ptr<DIR, DirCloser> dir(::opendir(fdDir.c_str()));
-  if (!dir) {
-    nodes.description = "unknown (" + fdDir + " unreadable)";
-    return nodes;
-  }
   std::string media;
-  std::size_t seen = 0;
-  while (const dirent* entry = ::readdir(dir.get())) {
-    if (++seen > kMaxEntries) break;
-    const std::string_view name(entry->d_name);
-    int fd = -1;
-    if (!parseNumber(name, fd, 10) || fd < 0) continue;
-    const std::string path = fdDir + "/" + std::string(name);
-    const std::string link = readLink(path);
-    if (!isMediaLink(link)) continue;
+  forEachCameraNodeFd(fdDir, [&](int fd, const std::string& /*path*/, const std::string& link) {
+    if (!isMediaLink(link)) return;
     struct stat status {};
     if (::fstat(fd, &status) != 0 || !fresh.contains(FileId{status.st_dev, status.st_ino})) {
-      continue;
+      return;
     }
     std::vector<std::uint64_t> graph = graphNodes(fd);
     // The fd is libcamera's and may have been closed and reused meanwhile: only the same file.
     struct stat after {};
     if (::fstat(fd, &after) != 0 || after.st_ino != status.st_ino ||
         after.st_dev != status.st_dev) {
-      continue;
+      return;
     }
     nodes.devices.insert(status.st_rdev);
     nodes.devices.insert(graph.begin(), graph.end());
     media += (media.empty() ? "" : ", ") + link;
-  }
+  });
   if (media.empty()) {
     nodes.description = "unknown (the newly locked files are no media device this process holds)";
     return nodes;

@@ -47,10 +47,11 @@ bool isCameraNodeLink(std::string_view link) {
   return isNumbered(link, "video") || isNumbered(link, "v4l-subdev") || isNumbered(link, "media");
 }
 
-std::vector<GoneNode> vanishedDeviceNodes(const std::string& fdDir) {
-  std::vector<GoneNode> gone;
+void forEachCameraNodeFd(
+    const std::string& fdDir,
+    const std::function<void(int fd, const std::string& path, const std::string& link)>& visit) {
   const std::unique_ptr<DIR, DirCloser> dir(::opendir(fdDir.c_str()));
-  if (!dir) return gone;
+  if (!dir) return;
   std::size_t seen = 0;
   while (const dirent* entry = ::readdir(dir.get())) {
     if (++seen > kMaxEntries) break;
@@ -63,20 +64,26 @@ std::vector<GoneNode> vanishedDeviceNodes(const std::string& fdDir) {
     }
     const std::string path = fdDir + "/" + std::string(name);
     const std::string link = readLink(path);
-    if (!isCameraNodeLink(link)) continue;
+    if (isCameraNodeLink(link)) visit(fd, path, link);
+  }
+}
+
+std::vector<GoneNode> vanishedDeviceNodes(const std::string& fdDir) {
+  std::vector<GoneNode> gone;
+  forEachCameraNodeFd(fdDir, [&](int fd, const std::string& path, const std::string& link) {
     // The device number says which camera the node was; a deleted node's fd still has it.
     struct stat status {};
     const std::uint64_t rdev = ::fstat(fd, &status) == 0 ? status.st_rdev : 0;
     if (link.ends_with(kDeleted)) {
       if (readLink(path) == link) gone.push_back({link, rdev});
-      continue;
+      return;
     }
     pollfd probe{fd, POLLIN, 0};
-    if (::poll(&probe, 1, 0) != 1 || (probe.revents & POLLHUP) == 0) continue;
+    if (::poll(&probe, 1, 0) != 1 || (probe.revents & POLLHUP) == 0) return;
     // The fd may have been closed and reused meanwhile (libcamera's thread): only the same
     // node counts.
     if (readLink(path) == link) gone.push_back({link, rdev});
-  }
+  });
   return gone;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -21,6 +22,13 @@ struct GoneNode {
 /// Whether `link` (an fd's /proc/self/fd link) names a V4L2 or media device node:
 /// /dev/videoN, /dev/v4l-subdevN or /dev/mediaN, with or without " (deleted)".
 [[nodiscard]] bool isCameraNodeLink(std::string_view link);
+
+/// Calls `visit(fd, path, link)` for each fd in `fdDir` (a /proc/<pid>/fd directory) whose
+/// link names a camera device node (isCameraNodeLink()); `path` is the fd's entry in `fdDir`.
+/// At most 65536 entries are looked at (more would be a leak).
+void forEachCameraNodeFd(
+    const std::string& fdDir,
+    const std::function<void(int fd, const std::string& path, const std::string& link)>& visit);
 
 /// The V4L2 and media device nodes open in `fdDir` (a /proc/<pid>/fd directory) whose device
 /// is gone: the node was deleted (the link ends in " (deleted)") or poll() on the fd reports
