@@ -19,6 +19,7 @@
 #include "backend/source/libcamera/device_watch.h"
 #include "backend/source/libcamera/format_mapping.h"
 #include "backend/source/libcamera/log_routing.h"
+#include "backend/source/libcamera/stream_off_guard.h"
 
 namespace vcam::source::lc {
 namespace {
@@ -100,6 +101,11 @@ Result<std::unique_ptr<CameraLibrary>> CameraLibrary::start(base::EventLoop& loo
                      "libcamera is already started in this process (it allows one CameraManager)");
   }
   routeLibcameraLog();
+  if (!streamOffGuardActive()) {
+    base::logMessage(LogLevel::Warning, kLog,
+                     "the stream-off guard is not active in this executable: a camera stopped "
+                     "just as it is unplugged may abort the process (libcamera 0.0.3)");
+  }
   auto manager = std::make_unique<libcamera::CameraManager>();
   if (const int rc = manager->start(); rc < 0) {
     manager.reset();

@@ -54,8 +54,9 @@ inline constexpr std::string_view kSelectorPrefix = "libcamera:";
 ///
 /// Unplugs libcamera 0.0.3 does not report: only its UVC pipeline handler asks to hear of
 /// them. For the others (vimc, simple, IPU3, ...) a camera whose device is unregistered stays
-/// listed, libcamera's thread spins on the dead nodes, a Camera::stop() aborts the process and
-/// so does the device's return (a second camera with the same id: a fatal log). So the library
+/// listed, libcamera's thread spins on the dead nodes, a Camera::stop() aborts the process
+/// (but for the stream-off guard, stream_off_guard.h) and so does the device's return (a
+/// second camera with the same id: a fatal log). So the library
 /// looks every kWatchPeriod at the V4L2 and media nodes the process holds
 /// (vanishedDeviceNodes()); when one is gone on two looks in a row (libcamera, when it does
 /// report the unplug, has done so by then), it detaches the streams of the cameras those nodes

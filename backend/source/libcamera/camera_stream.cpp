@@ -18,6 +18,7 @@
 #include "backend/source/libcamera/format_mapping.h"
 #include "backend/source/libcamera/frame_layout.h"
 #include "backend/source/libcamera/request_cookie.h"
+#include "backend/source/libcamera/stream_off_guard.h"
 
 namespace vcam::source::lc {
 namespace {
@@ -318,15 +319,22 @@ void CameraStream::stop() { halt(true); }
 
 void CameraStream::halt(bool lookFirst) {
   if (!running_) return;
-  // A Camera::stop() reaching a vanished device aborts the process (detach()): look first.
+  // A camera whose device vanished is detached, not stopped (detach()): look first. A node
+  // unregistered after the look is the stream-off guard's (stream_off_guard.h).
   if (lookFirst && library_.checkDevices(CameraLibrary::Check::Now)) {
     detach("a camera device node is gone");  // the library has ended this stream already,
     return;                                  // one way or the other, unless it was busy
   }
   running_ = false;
-  ++generation_;                   // completions posted before this are stale now
+  ++generation_;  // completions posted before this are stale now
+  const std::uint64_t guardedBefore = streamOffsGuarded();
   const int rc = camera_->stop();  // cancels what is queued; blocks until libcamera has done
   if (rc == 0) cameraRunning_ = false;
+  if (streamOffsGuarded() != guardedBefore) {
+    base::logMessage(LogLevel::Warning, prefix(),
+                     "its device was unregistered during the stop (after the look): the stream "
+                     "is off all the same, its requests came back cancelled (stream-off guard)");
+  }
   onFrame_.reset();
   if (directMode_) {
     stopDirect(rc == 0);

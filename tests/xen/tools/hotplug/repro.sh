@@ -72,6 +72,13 @@ end_backend_scenario() { # log-lines
   kill -TERM $broker 2>/dev/null
   wait $broker
   mark "BROKER-EXIT rc=$? $(tail -2 /tmp/broker.log | tr '\n' ' ')"
+  # With every camera free again: vimc unbound right before a Camera::stop() (the guard).
+  t=/hp/bin/source_lc_stop_after_unplug_test
+  if [ -x $t ]; then
+    LD_LIBRARY_PATH=/hp/lib $t >/tmp/gtest.txt 2>&1
+    mark "GTEST ${t##*/} rc=$? $(grep -E '^\[  (PASSED|FAILED|SKIPPED)  \] [0-9]' /tmp/gtest.txt | tr '\n' ' ')"
+    grep -v -e '^$' /tmp/gtest.txt | tail -25
+  fi
   mark "DONE"
   poweroff -f
 }
