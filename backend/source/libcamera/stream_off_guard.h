@@ -10,19 +10,25 @@
 //
 // How: this process defines ioctl() (stream_off_guard.cpp). The executable's definition comes
 // first in the dynamic linker's search, so libcamera's calls reach it; it forwards every call
-// to the next definition (libc's, or a sanitizer's interceptor) and changes one outcome only.
-// ENODEV from STREAMOFF means the node was unregistered, and unregistering a video node
-// stops its queue and gives its buffers back (vb2_video_unregister_device(); otherwise the
-// last close does), so "the stream is off" is true: libcamera then cancels its queued
-// requests as at any stop, and the stop completes.
+// to the next definition (libc's, or a sanitizer's interceptor) and changes one outcome only:
+// STREAMOFF failing with ENODEV on a node that polls as hung up, i.e. unregistered. No ioctl
+// reaches such a node's driver any more, and the driver stops its queue and gives its buffers
+// back by itself: as part of the unregistration (vb2_video_unregister_device(), vimc's and
+// uvcvideo's way) or at the last close (holding its own references to the buffers' dma-bufs
+// until then, so nothing is freed under it). So libcamera hears "the stream is off", cancels
+// its queued requests as at any stop, and the stop completes; its REQBUFS(0) that follows
+// fails (ENODEV) and is only logged.
+// Every executable that links this library gets the guard (its CMakeLists.txt: --undefined).
 #pragma once
 
 #include <cstdint>
 
 namespace vcam::source::lc {
 
-/// The guard's rule: an ioctl that returned `result` with `error` (errno) succeeded after all.
-[[nodiscard]] bool streamOffMetUnregisteredNode(unsigned long request, int result, int error);
+/// The guard's rule: an ioctl that returned `result` with `error` (errno) on a node that polls
+/// as hung up (`nodeHungUp`: looked at only for a STREAMOFF failing with ENODEV) succeeded.
+[[nodiscard]] bool streamOffMetUnregisteredNode(unsigned long request, int result, int error,
+                                                bool nodeHungUp);
 
 /// Whether calls to ioctl() from libcamera reach the guard in this process (its executable
 /// defines and exports ioctl). False only in a build that lost the definition.
