@@ -174,8 +174,8 @@ bool CameraLibrary::checkDevices(Check check) {
   restartPosted_ = true;
   std::string nodes;
   for (const GoneNode& node : gone) nodes += (nodes.empty() ? "" : ", ") + node.link;
-  // The streams of the cameras the nodes were (or whose nodes are unknown) cannot be stopped:
-  // detached. Every other stream is stopped normally: a manager stops only with no camera in
+  // The streams of the cameras the nodes were (or whose nodes are unknown) end as unplugged;
+  // every other stream is stopped for the restart: a manager stops only with no camera in
   // use, and its restart must come before the device returns.
   std::vector<CameraStream*> unplugged;
   std::vector<CameraStream*> healthy;
@@ -189,10 +189,10 @@ bool CameraLibrary::checkDevices(Check check) {
   if (cameras.empty()) cameras = "a camera not in use";
   base::logMessage(LogLevel::Warning, kLog,
                    "camera device node(s) gone: " + nodes +
-                       "; libcamera 0.0.3 keeps such a camera (and would abort on its stop or "
-                       "its return): detaching " +
+                       "; libcamera 0.0.3 keeps such a camera (and would abort on its return): "
+                       "ending " +
                        std::to_string(unplugged.size()) + " stream(s) of " + cameras +
-                       ", stopping " + std::to_string(healthy.size()) +
+                       " (unplugged), stopping " + std::to_string(healthy.size()) +
                        " other(s), restarting libcamera");
   for (CameraStream* stream : unplugged) {
     if (streams_.contains(stream)) stream->detach("device node " + nodes + " gone");

@@ -59,9 +59,10 @@ inline constexpr std::string_view kSelectorPrefix = "libcamera:";
 /// second camera with the same id: a fatal log). So the library
 /// looks every kWatchPeriod at the V4L2 and media nodes the process holds
 /// (vanishedDeviceNodes()); when one is gone on two looks in a row (libcamera, when it does
-/// report the unplug, has done so by then), it detaches the streams of the cameras those nodes
-/// were (CameraStream::nodes(), camera_nodes.h; leaked: libcamera cannot stop them), stops
-/// and releases every other stream normally (CameraStream::endForRestart()), each ending with
+/// report the unplug, has done so by then), it ends the streams of the cameras those nodes
+/// were (CameraStream::nodes(), camera_nodes.h; CameraStream::detach(): stopped on the dead
+/// device, which the stream-off guard makes safe), stops and releases every other stream
+/// normally (CameraStream::endForRestart()), each ending with
 /// the gone handler and its reason, and restarts libcamera: a fresh CameraManager lists what
 /// is there now, the device can come back, and the healthy cameras can be opened again at
 /// once. Those streams have to end: a CameraManager can only be stopped with no camera in use,

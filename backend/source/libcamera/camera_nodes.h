@@ -52,9 +52,8 @@ struct CameraNodes {
                                            const std::string& fdDir = "/proc/self/fd");
 
 /// Whether the vanished nodes `gone` include one of a camera's `nodes`. A camera whose nodes
-/// are unknown, or a gone node whose device number is unknown (0), counts as touched: stopping
-/// a camera whose device is gone aborts the process in libcamera 0.0.3, leaking a healthy one
-/// only costs it until the backend restarts.
+/// are unknown, or a gone node whose device number is unknown (0), counts as touched: its
+/// stream is told its camera was unplugged (stopped the same way, CameraStream::detach()).
 [[nodiscard]] bool touches(const CameraNodes& nodes, const std::vector<GoneNode>& gone);
 
 }  // namespace vcam::source::lc

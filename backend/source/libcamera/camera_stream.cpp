@@ -332,8 +332,9 @@ void CameraStream::halt(bool lookFirst) {
   if (rc == 0) cameraRunning_ = false;
   if (streamOffsGuarded() != guardedBefore) {
     base::logMessage(LogLevel::Warning, prefix(),
-                     "its device was unregistered during the stop (after the look): the stream "
-                     "is off all the same, its requests came back cancelled (stream-off guard)");
+                     "its device's node was unregistered (STREAMOFF or QBUF answered ENODEV): "
+                     "the stream is off all the same, its requests came back cancelled "
+                     "(stream-off guard)");
   }
   onFrame_.reset();
   if (directMode_) {
@@ -431,7 +432,10 @@ void CameraStream::cameraGone() {
 }
 
 void CameraStream::detach(const std::string& why) {
-  letGo(makeError(ENODEV, "the camera was unplugged (" + why + ")"), true);
+  // With the stream-off guard (stream_off_guard.h) a camera whose device vanished stops like
+  // any other: stopped and released, nothing leaked. A camera libcamera itself marked
+  // disconnected refuses the stop, and is let go instead (endForRestart()).
+  endForRestart(makeError(ENODEV, "the camera was unplugged (" + why + ")"));
 }
 
 void CameraStream::endForRestart(const Error& why) {

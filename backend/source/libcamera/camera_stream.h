@@ -177,18 +177,18 @@ class CameraStream {
   void setGoneHandler(GoneHandler onGone) { onGone_ = std::move(onGone); }
   [[nodiscard]] bool gone() const { return gone_; }
 
-  /// Lets go of the camera because its device is gone, without Camera::stop(): libcamera
-  /// 0.0.3 aborts the process when a stop reaches a vanished device (its STREAMOFF fails and
-  /// the requests stay queued: PipelineHandler::stop()'s assertion). What libcamera may still
-  /// point at (requests at the camera, the allocator's buffers) is leaked; the Camera
-  /// reference is dropped so that the library can restart libcamera. Posts the gone handler.
-  /// For CameraLibrary (and the disconnected signal); safe to call twice.
+  /// Ends the stream because its camera's device is gone: as endForRestart(), with "the
+  /// camera was unplugged (`why`)" as the reason. The stop reaches the vanished device, which
+  /// the stream-off guard makes safe (stream_off_guard.h), so nothing is leaked. For
+  /// CameraLibrary; safe to call twice.
   void detach(const std::string& why);
   /// Ends the stream of a healthy camera so that the library can restart libcamera (after
   /// another camera's unplug): stops the camera normally (Camera::stop(), no look at the
   /// device nodes: the library has just looked), frees requests and buffers, releases the
-  /// camera and posts the gone handler with `why`. A stop libcamera refuses leaves the camera
-  /// detached instead. For CameraLibrary; safe to call twice.
+  /// camera and posts the gone handler with `why`. A stop libcamera refuses (a camera it
+  /// marked disconnected itself) leaves the camera let go instead: what libcamera may still
+  /// point at (requests, the allocator's buffers, the running Camera) is leaked, never freed
+  /// under it. For CameraLibrary; safe to call twice.
   void endForRestart(const Error& why);
 
   /// The cameraif controls the camera has (brightness, contrast, saturation when it reports

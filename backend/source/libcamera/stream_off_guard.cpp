@@ -39,6 +39,10 @@ IoctlFunction nextIoctl() {
   return next;
 }
 
+bool guardedRequest(unsigned long request) {
+  return request == VIDIOC_STREAMOFF || request == VIDIOC_QBUF;
+}
+
 // An unregistered V4L2 node polls as EPOLLERR|EPOLLHUP|EPOLLPRI (v4l2_poll()); a registered
 // one never reports a hang-up.
 bool hungUp(int fd) {
@@ -49,7 +53,7 @@ bool hungUp(int fd) {
 }  // namespace
 
 bool streamOffMetUnregisteredNode(unsigned long request, int result, int error, bool nodeHungUp) {
-  return request == VIDIOC_STREAMOFF && result < 0 && error == ENODEV && nodeHungUp;
+  return guardedRequest(request) && result < 0 && error == ENODEV && nodeHungUp;
 }
 
 bool streamOffGuardActive() {
@@ -74,7 +78,7 @@ extern "C" [[gnu::visibility("default")]] int ioctl(int fd, unsigned long reques
   const int result = next != nullptr
                          ? next(fd, request, argument)
                          : static_cast<int>(::syscall(SYS_ioctl, fd, request, argument));
-  if (request != VIDIOC_STREAMOFF || result >= 0) return result;  // all but a failed STREAMOFF
+  if (result >= 0 || !vcam::source::lc::guardedRequest(request)) return result;  // the rest
   const int error = errno;
   if (vcam::source::lc::streamOffMetUnregisteredNode(
           request, result, error, error == ENODEV && vcam::source::lc::hungUp(fd))) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // libcamera 0.0.3 with the stream-off guard: stopping a camera whose video node was just
-// unregistered (vimc unbound with requests still queued) returns, with every request back
-// (the ones not captured cancelled), instead of aborting in PipelineHandler::stop(). Needs
+// unregistered (vimc unbound with requests still queued, one more queued after it) returns,
+// with every request back (the ones not captured cancelled), instead of aborting in
+// V4L2VideoDevice::streamOff() or PipelineHandler::stop(). Needs
 // vimc and root: it skips elsewhere; tests/xen/tools/hotplug runs it in a VM with vimc.
 #include <gtest/gtest.h>
 
@@ -75,6 +76,7 @@ class StopAfterUnplugTest : public ::testing::Test {
     std::lock_guard<std::mutex> lock(mutex_);
     ++completions_;
     if (request->status() == libcamera::Request::RequestCancelled) ++cancelled_;
+    if (firstDone_ == nullptr) firstDone_ = request;
     changed_.notify_all();
   }
 
@@ -88,8 +90,11 @@ class StopAfterUnplugTest : public ::testing::Test {
   std::condition_variable changed_;
   std::size_t completions_ = 0;
   std::size_t cancelled_ = 0;
+  libcamera::Request* firstDone_ = nullptr;
 };
 
+// As a stream's stop meets it: requests queued before the unplug, and one queued after it
+// (libcamera's QBUF fails on the dead node), then Camera::stop().
 TEST_F(StopAfterUnplugTest, StopReturnsWithEveryRequestBackWhenTheNodeJustVanished) {
   std::unique_ptr<libcamera::CameraConfiguration> config =
       camera_->generateConfiguration({libcamera::StreamRole::VideoRecording});
@@ -119,15 +124,22 @@ TEST_F(StopAfterUnplugTest, StopReturnsWithEveryRequestBackWhenTheNodeJustVanish
     ASSERT_LT(completions_, requests_.size()) << "every request completed before the unbind";
   }
 
+  const std::uint64_t guardedBefore = streamOffsGuarded();
   ASSERT_TRUE(writeDriverFile("unbind"));  // the video node is unregistered when this returns
   unbound_ = true;
-  const std::uint64_t guardedBefore = streamOffsGuarded();
-  EXPECT_EQ(camera_->stop(), 0);  // without the guard: libcamera's assertion aborts here
+  libcamera::Request* again = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    again = firstDone_;
+  }
+  again->reuse(libcamera::Request::ReuseBuffers);
+  ASSERT_EQ(camera_->queueRequest(again), 0);  // its QBUF runs on libcamera's thread, first
+  EXPECT_EQ(camera_->stop(), 0);  // without the guard: libcamera's assertions abort here
 
-  EXPECT_GT(streamOffsGuarded(), guardedBefore) << "the STREAMOFF did not meet a vanished node";
+  EXPECT_EQ(streamOffsGuarded(), guardedBefore + 2) << "the QBUF and the STREAMOFF, guarded";
   std::lock_guard<std::mutex> lock(mutex_);
-  EXPECT_EQ(completions_, requests_.size());
-  EXPECT_GE(cancelled_, 1U);
+  EXPECT_EQ(completions_, requests_.size() + 1);  // the first one twice
+  EXPECT_GE(cancelled_, 2U);  // at least the one queued after the unplug and one before
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The stream-off guard (this executable's ioctl): a STREAMOFF the kernel answers ENODEV (an
-// unregistered video node) reads as done; every other call and outcome passes through. The
-// kernel's answer is made up with a seccomp filter in a child process, the one way to get
+// The stream-off guard (this executable's ioctl): a STREAMOFF or QBUF the kernel answers
+// ENODEV on an unregistered video node reads as done; every other call and outcome passes through.
+// The kernel's answer is made up with a seccomp filter in a child process, the one way to get
 // ENODEV from a real ioctl without a video device, and a pipe whose writer is gone polls as
 // hung up as an unregistered node does (tools/hotplug runs the real thing on vimc:
 // stop_after_unplug_test.cpp).
@@ -125,6 +125,17 @@ TEST(StreamOffGuard, AStreamOffAnsweredEnodevOnANodeStillThereStaysAnError) {
   }));
 }
 
+TEST(StreamOffGuard, AQbufAnsweredEnodevOnAHungUpNodeReadsAsDoneAndIsCounted) {
+  EXPECT_IN_CHILD(inChildWithEnodevFor(VIDIOC_QBUF, [] {
+    const std::uint64_t before = streamOffsGuarded();
+    base::UniqueFd node = hungUpFile();
+    v4l2_buffer buffer{};
+    buffer.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+    const int result = ::ioctl(node.get(), VIDIOC_QBUF, &buffer);
+    return node.valid() && result == 0 && streamOffsGuarded() == before + 1;
+  }));
+}
+
 TEST(StreamOffGuard, EnodevFromAnyOtherIoctlStaysAnError) {
   EXPECT_IN_CHILD(inChildWithEnodevFor(VIDIOC_STREAMON, [] {
     const std::uint64_t before = streamOffsGuarded();
@@ -158,12 +169,15 @@ TEST(StreamOffGuard, OrdinaryIoctlsGetTheKernelsAnswer) {
   EXPECT_EQ(queued, 5);
 }
 
-TEST(StreamOffGuard, OnlyEnodevFromStreamOffOnAHungUpNodeIsTurnedIntoSuccess) {
+TEST(StreamOffGuard, OnlyEnodevFromStreamOffOrQbufOnAHungUpNodeIsTurnedIntoSuccess) {
   EXPECT_TRUE(streamOffMetUnregisteredNode(VIDIOC_STREAMOFF, -1, ENODEV, true));
   EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_STREAMOFF, -1, ENODEV, false));
   EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_STREAMOFF, -1, EINVAL, true));
   EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_STREAMOFF, 0, ENODEV, true));
+  EXPECT_TRUE(streamOffMetUnregisteredNode(VIDIOC_QBUF, -1, ENODEV, true));
+  EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_QBUF, -1, ENODEV, false));
   EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_REQBUFS, -1, ENODEV, true));
+  EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_DQBUF, -1, ENODEV, true));
 }
 
 }  // namespace
