@@ -319,18 +319,19 @@ void CameraStream::stop() { halt(true); }
 
 void CameraStream::halt(bool lookFirst) {
   if (!running_) return;
-  // A camera whose device vanished is detached, not stopped (detach()): look first. A node
-  // unregistered after the look is the stream-off guard's (stream_off_guard.h).
+  // Look first: a camera whose device vanished ends as unplugged (detach()), the reason its
+  // session is told. A node unregistered after the look is the stream-off guard's
+  // (stream_off_guard.h): the stop below completes all the same.
   if (lookFirst && library_.checkDevices(CameraLibrary::Check::Now)) {
     detach("a camera device node is gone");  // the library has ended this stream already,
     return;                                  // one way or the other, unless it was busy
   }
   running_ = false;
   ++generation_;  // completions posted before this are stale now
-  const std::uint64_t guardedBefore = streamOffsGuarded();
+  const std::uint64_t guardedBefore = guardedCalls();
   const int rc = camera_->stop();  // cancels what is queued; blocks until libcamera has done
   if (rc == 0) cameraRunning_ = false;
-  if (streamOffsGuarded() != guardedBefore) {
+  if (guardedCalls() != guardedBefore) {
     base::logMessage(LogLevel::Warning, prefix(),
                      "its device's node was unregistered (STREAMOFF or QBUF answered ENODEV): "
                      "the stream is off all the same, its requests came back cancelled "

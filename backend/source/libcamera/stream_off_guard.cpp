@@ -52,7 +52,7 @@ bool hungUp(int fd) {
 
 }  // namespace
 
-bool streamOffMetUnregisteredNode(unsigned long request, int result, int error, bool nodeHungUp) {
+bool guardTurnsIntoSuccess(unsigned long request, int result, int error, bool nodeHungUp) {
   return guardedRequest(request) && result < 0 && error == ENODEV && nodeHungUp;
 }
 
@@ -62,7 +62,7 @@ bool streamOffGuardActive() {
   return ::dlsym(RTLD_DEFAULT, "ioctl") == reinterpret_cast<void*>(&::ioctl);
 }
 
-std::uint64_t streamOffsGuarded() { return gGuarded.load(std::memory_order_relaxed); }
+std::uint64_t guardedCalls() { return gGuarded.load(std::memory_order_relaxed); }
 
 }  // namespace vcam::source::lc
 
@@ -80,8 +80,8 @@ extern "C" [[gnu::visibility("default")]] int ioctl(int fd, unsigned long reques
                          : static_cast<int>(::syscall(SYS_ioctl, fd, request, argument));
   if (result >= 0 || !vcam::source::lc::guardedRequest(request)) return result;  // the rest
   const int error = errno;
-  if (vcam::source::lc::streamOffMetUnregisteredNode(
-          request, result, error, error == ENODEV && vcam::source::lc::hungUp(fd))) {
+  if (vcam::source::lc::guardTurnsIntoSuccess(request, result, error,
+                                              error == ENODEV && vcam::source::lc::hungUp(fd))) {
     vcam::source::lc::gGuarded.fetch_add(1, std::memory_order_relaxed);
     errno = errnoBefore;  // a success leaves errno as it was
     return 0;

@@ -35,14 +35,14 @@ namespace vcam::source::lc {
 /// The guard's rule: an ioctl that returned `result` with `error` (errno) on a node that polls
 /// as hung up (`nodeHungUp`: looked at only for a STREAMOFF or QBUF failing with ENODEV)
 /// succeeded.
-[[nodiscard]] bool streamOffMetUnregisteredNode(unsigned long request, int result, int error,
-                                                bool nodeHungUp);
+[[nodiscard]] bool guardTurnsIntoSuccess(unsigned long request, int result, int error,
+                                         bool nodeHungUp);
 
 /// Whether calls to ioctl() from libcamera reach the guard in this process (its executable
 /// defines and exports ioctl). False only in a build that lost the definition.
 [[nodiscard]] bool streamOffGuardActive();
 
 /// How many STREAMOFFs and QBUFs the guard turned into successes in this process so far.
-[[nodiscard]] std::uint64_t streamOffsGuarded();
+[[nodiscard]] std::uint64_t guardedCalls();
 
 }  // namespace vcam::source::lc

@@ -124,7 +124,7 @@ TEST_F(StopAfterUnplugTest, StopReturnsWithEveryRequestBackWhenTheNodeJustVanish
     ASSERT_LT(completions_, requests_.size()) << "every request completed before the unbind";
   }
 
-  const std::uint64_t guardedBefore = streamOffsGuarded();
+  const std::uint64_t guardedBefore = guardedCalls();
   ASSERT_TRUE(writeDriverFile("unbind"));  // the video node is unregistered when this returns
   unbound_ = true;
   libcamera::Request* again = nullptr;
@@ -136,7 +136,7 @@ TEST_F(StopAfterUnplugTest, StopReturnsWithEveryRequestBackWhenTheNodeJustVanish
   ASSERT_EQ(camera_->queueRequest(again), 0);  // its QBUF runs on libcamera's thread, first
   EXPECT_EQ(camera_->stop(), 0);  // without the guard: libcamera's assertions abort here
 
-  EXPECT_EQ(streamOffsGuarded(), guardedBefore + 2) << "the QBUF and the STREAMOFF, guarded";
+  EXPECT_EQ(guardedCalls(), guardedBefore + 2) << "the QBUF and the STREAMOFF, guarded";
   std::lock_guard<std::mutex> lock(mutex_);
   EXPECT_EQ(completions_, requests_.size() + 1);  // the first one twice
   EXPECT_GE(cancelled_, 2U);  // at least the one queued after the unplug and one before

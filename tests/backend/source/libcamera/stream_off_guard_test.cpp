@@ -106,43 +106,43 @@ TEST(StreamOffGuard, StandsInFrontOfEveryIoctlCallOfThisExecutable) {
 
 TEST(StreamOffGuard, AStreamOffAnsweredEnodevOnAHungUpNodeReadsAsDoneAndIsCounted) {
   EXPECT_IN_CHILD(inChildWithEnodevFor(VIDIOC_STREAMOFF, [] {
-    const std::uint64_t before = streamOffsGuarded();
+    const std::uint64_t before = guardedCalls();
     base::UniqueFd node = hungUpFile();
     errno = EAGAIN;  // what errno held before: a success leaves it so
     int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     const int result = ::ioctl(node.get(), VIDIOC_STREAMOFF, &type);
-    return node.valid() && result == 0 && errno == EAGAIN && streamOffsGuarded() == before + 1;
+    return node.valid() && result == 0 && errno == EAGAIN && guardedCalls() == before + 1;
   }));
 }
 
 TEST(StreamOffGuard, AStreamOffAnsweredEnodevOnANodeStillThereStaysAnError) {
   EXPECT_IN_CHILD(inChildWithEnodevFor(VIDIOC_STREAMOFF, [] {
-    const std::uint64_t before = streamOffsGuarded();
+    const std::uint64_t before = guardedCalls();
     int result = 0;
     int error = 0;
     return streamOffOnNull(result, error) && result == -1 && error == ENODEV &&
-           streamOffsGuarded() == before;
+           guardedCalls() == before;
   }));
 }
 
 TEST(StreamOffGuard, AQbufAnsweredEnodevOnAHungUpNodeReadsAsDoneAndIsCounted) {
   EXPECT_IN_CHILD(inChildWithEnodevFor(VIDIOC_QBUF, [] {
-    const std::uint64_t before = streamOffsGuarded();
+    const std::uint64_t before = guardedCalls();
     base::UniqueFd node = hungUpFile();
     v4l2_buffer buffer{};
     buffer.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     const int result = ::ioctl(node.get(), VIDIOC_QBUF, &buffer);
-    return node.valid() && result == 0 && streamOffsGuarded() == before + 1;
+    return node.valid() && result == 0 && guardedCalls() == before + 1;
   }));
 }
 
 TEST(StreamOffGuard, EnodevFromAnyOtherIoctlStaysAnError) {
   EXPECT_IN_CHILD(inChildWithEnodevFor(VIDIOC_STREAMON, [] {
-    const std::uint64_t before = streamOffsGuarded();
+    const std::uint64_t before = guardedCalls();
     base::UniqueFd node = hungUpFile();
     int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     const int result = ::ioctl(node.get(), VIDIOC_STREAMON, &type);
-    return node.valid() && result == -1 && errno == ENODEV && streamOffsGuarded() == before;
+    return node.valid() && result == -1 && errno == ENODEV && guardedCalls() == before;
   }));
 }
 
@@ -170,14 +170,14 @@ TEST(StreamOffGuard, OrdinaryIoctlsGetTheKernelsAnswer) {
 }
 
 TEST(StreamOffGuard, OnlyEnodevFromStreamOffOrQbufOnAHungUpNodeIsTurnedIntoSuccess) {
-  EXPECT_TRUE(streamOffMetUnregisteredNode(VIDIOC_STREAMOFF, -1, ENODEV, true));
-  EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_STREAMOFF, -1, ENODEV, false));
-  EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_STREAMOFF, -1, EINVAL, true));
-  EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_STREAMOFF, 0, ENODEV, true));
-  EXPECT_TRUE(streamOffMetUnregisteredNode(VIDIOC_QBUF, -1, ENODEV, true));
-  EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_QBUF, -1, ENODEV, false));
-  EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_REQBUFS, -1, ENODEV, true));
-  EXPECT_FALSE(streamOffMetUnregisteredNode(VIDIOC_DQBUF, -1, ENODEV, true));
+  EXPECT_TRUE(guardTurnsIntoSuccess(VIDIOC_STREAMOFF, -1, ENODEV, true));
+  EXPECT_FALSE(guardTurnsIntoSuccess(VIDIOC_STREAMOFF, -1, ENODEV, false));
+  EXPECT_FALSE(guardTurnsIntoSuccess(VIDIOC_STREAMOFF, -1, EINVAL, true));
+  EXPECT_FALSE(guardTurnsIntoSuccess(VIDIOC_STREAMOFF, 0, ENODEV, true));
+  EXPECT_TRUE(guardTurnsIntoSuccess(VIDIOC_QBUF, -1, ENODEV, true));
+  EXPECT_FALSE(guardTurnsIntoSuccess(VIDIOC_QBUF, -1, ENODEV, false));
+  EXPECT_FALSE(guardTurnsIntoSuccess(VIDIOC_REQBUFS, -1, ENODEV, true));
+  EXPECT_FALSE(guardTurnsIntoSuccess(VIDIOC_DQBUF, -1, ENODEV, true));
 }
 
 }  // namespace

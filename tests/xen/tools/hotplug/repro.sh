@@ -12,6 +12,11 @@ mkdir -p /tmp /run && mount -t tmpfs tmp /tmp && mount -t tmpfs run /run
 exec </dev/console >/dev/console 2>&1
 
 mark() { echo "@@HP $*"; }
+# Runs gtest binary $1 (its libraries in /hp/lib) and marks its exit status and summary.
+run_gtest() {
+  LD_LIBRARY_PATH=/hp/lib "$1" >/tmp/gtest.txt 2>&1
+  mark "GTEST ${1##*/} rc=$? $(grep -E '^\[  (PASSED|FAILED|SKIPPED)  \] [0-9]' /tmp/gtest.txt | tr '\n' ' ')"
+}
 arg() { sed -n "s/.*vcx.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 probe=/vcx/bin/vcamera-lc-probe
 [ -x /hp/bin/vcamera-lc-probe ] && probe=/hp/bin/vcamera-lc-probe
@@ -75,8 +80,7 @@ end_backend_scenario() { # log-lines
   # With every camera free again: vimc unbound right before a Camera::stop() (the guard).
   t=/hp/bin/source_lc_stop_after_unplug_test
   if [ -x $t ]; then
-    LD_LIBRARY_PATH=/hp/lib $t >/tmp/gtest.txt 2>&1
-    mark "GTEST ${t##*/} rc=$? $(grep -E '^\[  (PASSED|FAILED|SKIPPED)  \] [0-9]' /tmp/gtest.txt | tr '\n' ' ')"
+    run_gtest $t
     grep -v -e '^$' /tmp/gtest.txt | tail -25
   fi
   mark "DONE"
@@ -298,8 +302,7 @@ mark "CAPTURE2 rc=$? $(grep -c '^frame' /tmp/cap2.out) frames; $(tail -1 /tmp/ca
 # The camera gtests (with --gtests), on the camera that came back.
 for t in /hp/bin/source_lc_*_test; do
   [ -x "$t" ] || continue
-  LD_LIBRARY_PATH=/hp/lib "$t" >/tmp/gtest.txt 2>&1
-  mark "GTEST ${t##*/} rc=$? $(grep -E '^\[  (PASSED|FAILED|SKIPPED)  \] [0-9]' /tmp/gtest.txt | tr '\n' ' ')"
+  run_gtest "$t"
 done
 kill $monitor 2>/dev/null
 mark "DONE"
